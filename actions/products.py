@@ -1,0 +1,82 @@
+"""Answering questions about products: find the product, clarify when unsure, answer from the catalogue."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.shared import catalogue, language_of, response_text
+from bot.answers import QUESTION_TYPES, plan_product_answer
+
+# resolve() scores are 0..1. Above CONFIDENT with a clear lead, the product is taken as meant.
+CONFIDENT = 0.6
+CLEAR_LEAD = 0.08
+# Candidates at least this good are offered as clarification buttons.
+PLAUSIBLE = 0.25
+MAX_BUTTONS = 4
+
+
+def question_type(tracker: Tracker) -> str:
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    if intent in QUESTION_TYPES:
+        return intent
+    return tracker.get_slot("question") or "ask_info"
+
+
+def choose_product_payload(product_id: str) -> str:
+    return "/choose_product" + json.dumps({"product": product_id}, ensure_ascii=False)
+
+
+def clarification_buttons(candidates: list[str], domain: dict, language: str) -> list[dict]:
+    buttons = [{"title": product_id, "payload": choose_product_payload(product_id)} for product_id in candidates]
+    buttons.append({"title": response_text(domain, "utter_button_something_else", language),
+                    "payload": "/deny"})
+    return buttons
+
+
+def send_answer(dispatcher: CollectingDispatcher, product_id: str, language: str, question: str) -> list:
+    for utterance in plan_product_answer(catalogue(), product_id, language, question):
+        dispatcher.utter_message(response=utterance.response, **utterance.values)
+    return [SlotSet("product", product_id), SlotSet("question", question), SlotSet("fallback_count", 0)]
+
+
+class ActionAnswerQuestion(Action):
+    def name(self) -> str:
+        return "action_answer_question"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        language = language_of(tracker)
+        question = question_type(tracker)
+        matches = catalogue().resolve(tracker.latest_message.get("text") or "", language, limit=MAX_BUTTONS)
+        current = tracker.get_slot("product")
+        best = matches[0] if matches else None
+        lead = best.score - matches[1].score if len(matches) > 1 else best.score if best else 0
+        if best and best.score >= CONFIDENT and lead >= CLEAR_LEAD:
+            return send_answer(dispatcher, best.product_id, language, question)
+        if current and (best is None or best.score < CONFIDENT or best.product_id == current):
+            # A follow-up ("en wat kost dat?") is about the conversation's product.
+            return send_answer(dispatcher, current, language, question)
+        candidates = [m.product_id for m in matches if m.score >= PLAUSIBLE]
+        if candidates:
+            dispatcher.utter_message(response="utter_clarify_product",
+                                     buttons=clarification_buttons(candidates, domain, language))
+            return [SlotSet("question", question)]
+        dispatcher.utter_message(response="utter_ask_which_product")
+        return [SlotSet("question", question)]
+
+
+class ActionChooseProduct(Action):
+    """The citizen picked a product from the clarification buttons."""
+
+    def name(self) -> str:
+        return "action_choose_product"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        chosen = next((e.get("value") for e in tracker.latest_message.get("entities", []) if e.get("entity") == "product"), None)
+        if not chosen or not catalogue().exists(chosen):
+            dispatcher.utter_message(response="utter_ask_which_product")
+            return []
+        return send_answer(dispatcher, chosen, language_of(tracker), tracker.get_slot("question") or "ask_info")

@@ -1,0 +1,54 @@
+"""What every action needs: the catalogue, the conversation's language, domain texts."""
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from rasa_sdk import Tracker
+
+from bot.catalogue.paths import database_path
+from bot.catalogue.repository import CatalogueRepository
+
+DEFAULT_LANGUAGE = "nl"
+
+
+@functools.lru_cache(maxsize=1)
+def catalogue() -> CatalogueRepository:
+    """One repository per action server process, opened on first use, not on import."""
+    return CatalogueRepository(database_path())
+
+
+def language_of(tracker: Tracker) -> str:
+    return tracker.get_slot("language") or DEFAULT_LANGUAGE
+
+
+def response_text(domain: dict[str, Any], name: str, language: str) -> str:
+    """The text of a domain response in `language` (for button titles, which Rasa does not localise)."""
+    variations = domain.get("responses", {}).get(name, [])
+    for variation in variations:
+        if any(c.get("name") == "language" and c.get("value") == language for c in variation.get("condition", []) or []):
+            return variation["text"]
+    return next((v["text"] for v in variations if not v.get("condition")), name)
+
+
+def municipality_values(language: str) -> dict[str, str]:
+    """Contact facts of the municipality, ready to fill into responses."""
+    from babel.dates import get_day_names
+    municipality = catalogue().municipality()
+    address = municipality.get("address", {})
+    day_names = get_day_names("wide", locale=language)
+    weekdays = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+    hours = []
+    for index, day in enumerate(weekdays):
+        span = municipality.get("opening_hours", {}).get(day)
+        if span:
+            hours.append(f"- {day_names[index]}: {span[0]} - {span[1]}")
+    help_desk = municipality.get("digital_help", {})
+    return {
+        "phone": municipality.get("phone", ""),
+        "address": ", ".join(v for v in (address.get("street"), address.get("postcode"), address.get("city")) if v),
+        "hours": "\n".join(hours),
+        "website": municipality.get("website", ""),
+        "digital_help": help_desk.get("name", ""),
+        "digital_help_address": ", ".join(v for v in (help_desk.get("street"), help_desk.get("city")) if v),
+    }

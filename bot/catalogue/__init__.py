@@ -1,0 +1,1 @@
+"""The product catalogue: sources in knowledge/, built into SQLite, searched by CatalogueRepository."""

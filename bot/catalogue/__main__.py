@@ -1,0 +1,3 @@
+from bot.catalogue.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,107 @@
+"""Build the SQLite catalogue database from the sources, atomically."""
+from __future__ import annotations
+
+import json
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import sqlite_utils
+
+from bot.catalogue import sources, text
+from bot.catalogue.atomic import replacing
+from bot.catalogue.model import Product, slug
+from bot.catalogue.sources import Catalogue
+
+SCHEMA_VERSION = 1
+
+
+def _search_document(product: Product, catalogue: Catalogue) -> dict:
+    """Stemmed words of a product, stemmed per language and also as Dutch: citizens mix languages
+    ("paspoort" in an English sentence) and the query side does the same."""
+    def analysed(phrases: list[tuple[str, str]]) -> str:
+        terms: list[str] = []
+        for phrase, language in phrases:
+            terms += text.stems(phrase, language)
+            if language != text.BASE_LANGUAGE:
+                terms += text.stems(phrase, text.BASE_LANGUAGE)
+        return " ".join(terms)
+
+    names = [(product.id, text.BASE_LANGUAGE)]
+    phrases = [(p, lang) for lang, items in product.synonyms.items() for p in items]
+    texts = [(value, lang) for lang, fields in product.texts.items() for key, value in fields.items()
+             if key == "summary" and isinstance(value, str)]
+    if product.sdg_area:
+        texts.append((product.sdg_area, text.BASE_LANGUAGE))
+    return {"product_id": product.id, "names": analysed(names), "phrases": analysed(phrases), "texts": analysed(texts)}
+
+
+def _create_tables(db: sqlite_utils.Database) -> None:
+    """Explicit schema: an empty source (no synonyms yet) must still give every table."""
+    db["products"].create({
+        "id": str, "slug": str, "uri": str, "in_upl": bool, "layers": str, "audience": str, "kinds": str,
+        "sdg_code": str, "sdg_area": str, "offered_by_municipality": bool, "theme": str, "handled_by": str,
+        "channels": str, "url": str, "processing_time": str, "costs": str,
+    }, pk="id")
+    db["texts"].create({"product_id": str, "language": str, "field": str, "value": str},
+                       pk=("product_id", "language", "field"), foreign_keys=[("product_id", "products", "id")])
+    db["synonyms"].create({"product_id": str, "language": str, "phrase": str},
+                          foreign_keys=[("product_id", "products", "id")])
+    db["synonyms"].create_index(["product_id"])
+    db["organisations"].create({"key": str, "name": str, "url": str}, pk="key")
+    db["themes"].create({"key": str, "name": str}, pk="key")
+    db["settings"].create({"key": str, "value": str}, pk="key")
+    db["search"].create({"product_id": str, "names": str, "phrases": str, "texts": str}, pk="product_id")
+
+
+def write_database(catalogue: Catalogue, path: Path) -> None:
+    db = sqlite_utils.Database(path)
+    _create_tables(db)
+    url_pattern = catalogue.municipality.get("product_url_pattern")
+    db["products"].insert_all((
+        {
+            "id": p.id, "slug": slug(p.id), "uri": p.uri, "in_upl": p.in_upl,
+            "layers": p.layers, "audience": p.audience, "kinds": p.kinds,
+            "sdg_code": p.sdg_code, "sdg_area": p.sdg_area,
+            "offered_by_municipality": p.offered_by_municipality,
+            "theme": p.theme, "handled_by": p.handled_by, "channels": p.channels,
+            "url": p.url or (url_pattern.format(slug=slug(p.id)) if url_pattern and p.offered_by_municipality else None),
+            "processing_time": p.processing_time, "costs": p.costs,
+        } for p in catalogue.products.values()))
+    db["texts"].insert_all((
+        {"product_id": p.id, "language": lang, "field": name, "value": json.dumps(value, ensure_ascii=False)}
+        for p in catalogue.products.values() for lang, fields in p.texts.items() for name, value in fields.items()))
+    db["synonyms"].insert_all((
+        {"product_id": p.id, "language": lang, "phrase": phrase}
+        for p in catalogue.products.values() for lang, items in p.synonyms.items() for phrase in items))
+    db["organisations"].insert_all(
+        ({"key": key, "name": value.get("name", {}), "url": value.get("url")} for key, value in catalogue.organisations.items()))
+    db["themes"].insert_all(({"key": key, "name": value} for key, value in catalogue.themes.items()))
+    db["settings"].insert_all([
+        {"key": "municipality", "value": json.dumps(catalogue.municipality, ensure_ascii=False)},
+        {"key": "languages", "value": json.dumps(catalogue.languages)},
+        {"key": "schema_version", "value": json.dumps(SCHEMA_VERSION)},
+        {"key": "built_at", "value": json.dumps(datetime.now(timezone.utc).isoformat(timespec="seconds"))},
+    ])
+    db["search"].insert_all((_search_document(p, catalogue) for p in catalogue.products.values()))
+    db["search"].enable_fts(["names", "phrases", "texts"], tokenize="unicode61", create_triggers=False)
+    db.vacuum()
+    db.close()
+
+
+def build(knowledge_dir: Path, database: Path, report=print) -> dict:
+    """Validate the sources and write `database` anew. On any error the old database stays."""
+    started = time.perf_counter()
+    catalogue = sources.load(Path(knowledge_dir))
+    report(f"[catalogue] sources valid: {len(catalogue.products)} products")
+    with replacing(Path(database), suffix=".db") as temporary:
+        temporary.unlink()   # sqlite-utils creates it
+        write_database(catalogue, temporary)
+    elapsed = time.perf_counter() - started
+    stats = {
+        "products": len(catalogue.products),
+        "with_texts": sum(1 for p in catalogue.products.values() if p.texts),
+        "seconds": round(elapsed, 2),
+    }
+    report(f"[catalogue] built {database} in {elapsed:.1f} s")
+    return stats

@@ -1,0 +1,1 @@
+"""Importers: files municipalities already have, mapped into the catalogue's sources."""

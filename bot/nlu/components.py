@@ -1,0 +1,50 @@
+"""Custom Rasa NLU components. Registered through config.yml by their module path."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlu.language import LanguageDetector, configured_languages
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
+class LanguageEntityExtractor(GraphComponent):
+    """Adds a `language` entity when a message is clearly in, or asks for, a configured language.
+    The slot `language` is mapped from it, so it changes only then and is sticky otherwise."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"languages": None}
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "LanguageEntityExtractor":
+        return cls(config)
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        self.languages = config.get("languages") or list(configured_languages())
+        self.detector: Optional[LanguageDetector] = None
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        if self.detector is None:
+            self.detector = LanguageDetector(self.languages)
+        for message in messages:
+            content = message.get(TEXT) or ""
+            if not content or content.startswith("/"):
+                continue
+            language = self.detector.requested(content) or self.detector.detect(content)
+            if language in self.languages:
+                entity = {"entity": "language", "value": language, "start": 0, "end": len(content),
+                          "confidence_entity": 1.0, "extractor": self.__class__.__name__}
+                message.set(ENTITIES, message.get(ENTITIES, []) + [entity], add_to_output=True)
+        return messages
