@@ -22,6 +22,11 @@ from bot.catalogue import text
 FUZZY_MIN_LENGTH = 4
 FUZZY_CUTOFF = 80
 CANDIDATES = 25
+# A phrase made of words this rare (summed inverse document frequency) fully identifies a
+# product; a phrase of only common words ("vergunning") counts for proportionally less.
+SPECIFIC_WEIGHT = 4.5
+# A product's own name is preferred over another product's synonym that says the same.
+SYNONYM_FACTOR = 0.97
 # Bm25 weights of the search columns: product name, citizens' phrases, descriptions.
 COLUMN_WEIGHTS = (10.0, 6.0, 1.0)
 
@@ -58,6 +63,7 @@ class ProductView:
 class _Phrase:
     stems: frozenset[str]
     language: str
+    is_name: bool
 
 
 class _SearchIndex:
@@ -68,14 +74,14 @@ class _SearchIndex:
         vocabulary: set[str] = set()
         document_frequency: dict[str, int] = {}
         rows = connection.execute(
-            "select id, ? as language, id as phrase from products "
-            "union all select product_id, language, phrase from synonyms", (text.BASE_LANGUAGE,))
-        for product_id, language, phrase in rows:
+            "select id, ? as language, id as phrase, 1 from products "
+            "union all select product_id, language, phrase, 0 from synonyms", (text.BASE_LANGUAGE,))
+        for product_id, language, phrase, is_name in rows:
             stems = set(text.stems(phrase, language))
             if language != text.BASE_LANGUAGE:
                 stems |= set(text.stems(phrase, text.BASE_LANGUAGE))
             if stems:
-                self.phrases.setdefault(product_id, []).append(_Phrase(frozenset(stems), language))
+                self.phrases.setdefault(product_id, []).append(_Phrase(frozenset(stems), language, bool(is_name)))
             vocabulary.update(text.words(phrase))
         for product_id, value in connection.execute(
                 "select product_id, value from texts where field = 'summary'"):
@@ -124,9 +130,13 @@ class _SearchIndex:
             if not shared:
                 continue
             shared_weight = sum(self.weight.get(s, self.default_weight) for s in shared)
-            covered = shared_weight / sum(self.weight.get(s, self.default_weight) for s in phrase.stems)
+            phrase_weight = sum(self.weight.get(s, self.default_weight) for s in phrase.stems)
+            covered = shared_weight / phrase_weight
             precision = shared_weight / query_weight
-            score = covered * (0.7 + 0.3 * precision)
+            specificity = min(1.0, phrase_weight / SPECIFIC_WEIGHT)
+            score = covered * (0.7 + 0.3 * precision) * specificity
+            if not phrase.is_name:
+                score *= SYNONYM_FACTOR
             if phrase.language not in (language, text.BASE_LANGUAGE):
                 score *= 0.95
             best = max(best, score)
@@ -273,6 +283,9 @@ class CatalogueRepository:
         stats["by_layer"] = {layer: one("select count(*) from products where layers like ?", f'%"{layer}"%')
                              for layer in ("Rijk", "Provincie", "Waterschap", "Gemeente")}
         return stats
+
+    def all_synonyms(self) -> list[str]:
+        return [r[0] for r in self._db().execute("select phrase from synonyms")]
 
     def product_ids(self) -> list[str]:
         return [r[0] for r in self._db().execute("select id from products order by id")]

@@ -253,8 +253,29 @@ def render(blocks: list[Block]) -> str:
 
 
 def list_items(blocks: list[Block]) -> list[str]:
-    """The items of every list in `blocks`; the paragraphs, one item each, when there is no list."""
-    items = [item for kind, _, value in blocks if kind == "list" for item in value]
-    if items:
-        return items
-    return [value.replace("\n", " ") for kind, _, value in blocks if kind in ("para", "heading")]
+    """Entries for a list field such as `bring`.
+
+    Without a list in `blocks`, every paragraph is one entry. With one list, its items are the
+    entries. With several lists each introduced by a sentence ending in ':' ("If someone else
+    applies for you:"), each such list becomes one entry "intro item; item", so that no item loses
+    the condition it belongs to. Adjacent lists count as one.
+    """
+    merged: list[Block] = []
+    for block in blocks:
+        if block[0] == "list" and merged and merged[-1][0] == "list":
+            merged[-1] = ("list", 0, merged[-1][2] + block[2])
+        else:
+            merged.append(block)
+    lists = [(index, block[2]) for index, block in enumerate(merged) if block[0] == "list"]
+    if not lists:
+        return [value.replace("\n", " ") for kind, _, value in merged if kind in ("para", "heading")]
+    if len(lists) == 1:
+        return list(lists[0][1])
+    entries = []
+    for index, items in lists:
+        before = merged[index - 1] if index else None
+        if before is not None and before[0] in ("para", "heading") and before[2].rstrip().endswith(":"):
+            entries.append(f"{before[2].strip()} {'; '.join(items)}")
+        else:
+            entries.extend(items)
+    return entries

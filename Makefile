@@ -1,0 +1,55 @@
+# Task runner. Every target that builds something depends on its inputs, so it reruns only when
+# they change. The README's two commands are `make run` and `make test`.
+SHELL := /bin/bash
+PY := .venv/bin/python
+RASA := .venv/bin/rasa
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export PYTHONWARNINGS := ignore::DeprecationWarning
+
+SPACY_PIPELINE := build/spacy/nl_citizen/meta.json
+CATALOGUE := build/catalogue.db
+MODEL := models/assistant.tar.gz
+CATALOGUE_INPUTS := $(shell find knowledge -type f) $(wildcard bot/catalogue/*.py bot/catalogue/*/*)
+MODEL_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') $(wildcard bot/nlu/*.py) knowledge/languages.yml
+
+.PHONY: help setup pipeline catalogue train run test evaluate benchmark clean
+
+help:
+	@echo "make run        set up what is missing, then start the assistant"
+	@echo "make test       set up what is missing, then run every test"
+	@echo "make setup      create .venv and install the pinned packages"
+	@echo "make pipeline   train the Dutch spaCy pipeline from UD Dutch (../shared/data/ud-dutch)"
+	@echo "make catalogue  build the catalogue database from knowledge/"
+	@echo "make train      train the Rasa model"
+	@echo "make evaluate   resolution and conversation figures on the held-out sets"
+	@echo "make benchmark  catalogue search latency"
+
+setup:
+	@bash scripts/setup.sh
+
+pipeline: setup $(SPACY_PIPELINE)
+$(SPACY_PIPELINE): pipelines/nl/project.yml $(wildcard pipelines/nl/configs/* pipelines/nl/scripts/*)
+	@bash scripts/timed.sh "Dutch spaCy pipeline" $(PY) -m spacy project run all pipelines/nl
+
+catalogue: setup $(CATALOGUE)
+$(CATALOGUE): $(CATALOGUE_INPUTS)
+	@bash scripts/timed.sh "catalogue build" $(PY) -m bot.catalogue build
+
+train: setup pipeline $(MODEL)
+$(MODEL): $(MODEL_INPUTS) $(SPACY_PIPELINE)
+	@bash scripts/train.sh
+
+run: setup pipeline catalogue train
+	@bash scripts/run.sh
+
+test: setup pipeline catalogue train
+	@bash scripts/test.sh
+
+evaluate: setup catalogue train
+	@$(PY) -m bot.catalogue evaluate
+
+benchmark: setup catalogue
+	@$(PY) -m bot.catalogue benchmark
+
+clean:
+	rm -rf build models results

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Starts the action server and the Rasa server on localhost and stops both on Ctrl-C.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export SQLALCHEMY_SILENCE_UBER_WARNING=1
+export RASA_PORT=${RASA_PORT:-5005}
+export ACTIONS_PORT=${ACTIONS_PORT:-5055}
+# The HTTP API is protected by this token. The default is for a laptop only: set your own.
+export RASA_TOKEN=${RASA_TOKEN:-local-dev-token}
+export ACTION_ENDPOINT_URL=${ACTION_ENDPOINT_URL:-http://127.0.0.1:${ACTIONS_PORT}/webhook}
+export TRACKER_DB=${TRACKER_DB:-build/tracker.db}
+mkdir -p "$(dirname "$TRACKER_DB")" logs
+
+pids=()
+stop() {
+  trap - INT TERM EXIT
+  echo; echo "[run] stopping"
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap stop INT TERM EXIT
+
+.venv/bin/rasa run actions --actions actions --port "$ACTIONS_PORT" > logs/actions.log 2>&1 &
+pids+=($!)
+.venv/bin/rasa run --enable-api --auth-token "$RASA_TOKEN" --interface 127.0.0.1 --port "$RASA_PORT" \
+  --cors "http://127.0.0.1:${RASA_PORT}" --model models/assistant.tar.gz \
+  --credentials credentials.yml --endpoints endpoints.yml > logs/rasa.log 2>&1 &
+pids+=($!)
+
+echo "[run] starting (the Rasa server takes about a minute; logs in logs/)"
+for _ in $(seq 1 180); do
+  if curl -fs "http://127.0.0.1:${RASA_PORT}/status?token=${RASA_TOKEN}" >/dev/null 2>&1 \
+     && curl -fs "http://127.0.0.1:${ACTIONS_PORT}/health" >/dev/null 2>&1; then
+    cat <<MSG
+[run] the assistant is ready
+  REST channel    http://127.0.0.1:${RASA_PORT}/webhooks/rest/webhook
+  socket.io       http://127.0.0.1:${RASA_PORT}/socket.io
+  HTTP API        http://127.0.0.1:${RASA_PORT}/  (token: \$RASA_TOKEN)
+  action server   http://127.0.0.1:${ACTIONS_PORT}/webhook
+Press Ctrl-C to stop.
+MSG
+    break
+  fi
+  for pid in "${pids[@]}"; do
+    kill -0 "$pid" 2>/dev/null || { echo "[run] a server stopped while starting; see logs/" >&2; exit 1; }
+  done
+  sleep 1
+done
+wait -n "${pids[@]}"

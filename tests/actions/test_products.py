@@ -1,0 +1,59 @@
+import json
+
+from rasa_sdk.events import SlotSet
+
+from actions.fallback import ActionFallback
+from actions.products import ActionAnswerQuestion, ActionChooseProduct
+from tests.actions.conftest import load_tracker
+
+
+def responses(dispatcher):
+    return [m.get("response") for m in dispatcher.messages]
+
+
+def test_cost_question_is_answered_from_the_catalogue(dispatcher, domain, action_catalogue):
+    events = ActionAnswerQuestion().run(dispatcher, load_tracker("ask_cost_passport"), domain)
+    assert SlotSet("product", "paspoort") in events
+    cost = next(m for m in dispatcher.messages if m["response"] == "utter_product_cost")
+    expected = action_catalogue.product("paspoort").costs[0]["eur"]
+    assert f"{expected:.2f}".replace(".", ",") in cost["costs"]
+    assert responses(dispatcher)[-1] == "utter_product_source"
+
+
+def test_follow_up_uses_the_conversation_product(dispatcher, domain):
+    events = ActionAnswerQuestion().run(dispatcher, load_tracker("follow_up_without_product"), domain)
+    assert SlotSet("product", "rijbewijs") in events
+    assert "utter_product_bring" in responses(dispatcher)
+
+
+def test_vague_question_gets_at_most_four_buttons_and_something_else(dispatcher, domain):
+    ActionAnswerQuestion().run(dispatcher, load_tracker("ambiguous_product"), domain)
+    message = dispatcher.messages[0]
+    assert message["response"] == "utter_clarify_product"
+    products = [b for b in message["buttons"] if b["payload"].startswith("/choose_product")]
+    assert 1 <= len(products) <= 4
+    for button in products:
+        assert json.loads(button["payload"][len("/choose_product"):])["product"] == button["title"]
+    assert message["buttons"][-1]["title"] == "Iets anders"
+
+
+def test_chosen_product_answers_the_pending_question(dispatcher, domain):
+    events = ActionChooseProduct().run(dispatcher, load_tracker("choose_product"), domain)
+    assert SlotSet("product", "rijbewijs") in events
+    assert any(r.startswith("utter_product_duration") or r == "utter_fact_unknown" for r in responses(dispatcher))
+
+
+def test_unknown_fact_is_never_invented(dispatcher, domain, action_catalogue):
+    """A product without municipal values: the assistant says it does not know and gives link and phone."""
+    product_id = next(p for p in action_catalogue.product_ids()
+                      if action_catalogue.product(p).offered_by_municipality and not action_catalogue.product(p).costs)
+    from bot.answers import plan_product_answer
+    plan = plan_product_answer(action_catalogue, product_id, "nl", "ask_cost")
+    unknown = next(u for u in plan if u.response == "utter_fact_unknown")
+    assert unknown.values["link"] and unknown.values["phone"]
+
+
+def test_second_fallback_offers_a_person(dispatcher, domain):
+    events = ActionFallback().run(dispatcher, load_tracker("fallback_second_time"), domain)
+    assert responses(dispatcher) == ["utter_offer_human"]
+    assert SlotSet("fallback_count", 0) in events

@@ -1,0 +1,30 @@
+import subprocess
+import sys
+
+from bot.catalogue.cli import COMMANDS, main
+from tests.conftest import PROJECT
+
+
+def test_every_cli_command_is_documented_in_the_readme():
+    readme = (PROJECT / "README.md").read_text(encoding="utf-8")
+    undocumented = [name for name in COMMANDS if f"python -m bot.catalogue {name}" not in readme]
+    assert undocumented == []
+
+
+def test_show_renders_the_answer_in_the_requested_language(catalogue_db, capsys):
+    assert main(["--database", str(catalogue_db), "show", "paspoort", "--language", "en", "--question", "ask_cost"]) == 0
+    out = capsys.readouterr().out
+    assert "€" in out and "More information:" in out
+
+
+def test_show_suggests_when_the_id_is_unknown(catalogue_db, capsys):
+    assert main(["--database", str(catalogue_db), "show", "paspoor"]) == 1
+    assert "paspoort" in capsys.readouterr().err
+
+
+def test_validate_reports_problems_with_exit_code_2(knowledge_copy):
+    (knowledge_copy / "products" / "paspoort.yml").write_text("id: paspoort\ntheme: nonsense\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "bot.catalogue", "--sources", str(knowledge_copy), "validate"],
+                            capture_output=True, text=True, cwd=PROJECT)
+    assert result.returncode == 2
+    assert "products/paspoort.yml:2: field 'theme'" in result.stderr
