@@ -71,7 +71,7 @@ def plan_product_answer(repository: CatalogueRepository, product_id: str, langua
             plan.append(Utterance("utter_fact_unknown", facts))
     elif question in ("ask_apply", "make_appointment"):
         if texts.get("how_to_apply"):
-            plan.append(Utterance("utter_product_apply", {**facts, "text": texts["how_to_apply"]}))
+            plan.append(Utterance("utter_product_apply", {**facts, "content": texts["how_to_apply"]}))
         else:
             plan.append(Utterance("utter_fact_unknown", facts))
         if "online_digid" in product.channels or "online" in product.channels:
@@ -80,9 +80,9 @@ def plan_product_answer(repository: CatalogueRepository, product_id: str, langua
             plan.append(Utterance("utter_product_appointment", facts))
     else:
         if texts.get("summary"):
-            plan.append(Utterance("utter_product_summary", {**facts, "text": texts["summary"]}))
+            plan.append(Utterance("utter_product_summary", {**facts, "content": texts["summary"]}))
         if texts.get("who"):
-            plan.append(Utterance("utter_product_who", {**facts, "text": texts["who"]}))
+            plan.append(Utterance("utter_product_who", {**facts, "content": texts["who"]}))
         if not texts:
             plan.append(Utterance("utter_fact_unknown", facts))
     if link:

@@ -1,0 +1,68 @@
+"""Conversations over Rasa's REST channel against the real servers; slots read from the HTTP API."""
+import uuid
+
+import pytest
+import requests
+
+from tests.e2e.conftest import TOKEN
+
+
+def say(base: str, sender: str, text: str) -> list[dict]:
+    response = requests.post(f"{base}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=60)
+    assert response.status_code == 200
+    return response.json()
+
+
+def slots(base: str, sender: str) -> dict:
+    tracker = requests.get(f"{base}/conversations/{sender}/tracker", params={"token": TOKEN}, timeout=30)
+    assert tracker.status_code == 200
+    return tracker.json()["slots"]
+
+
+def texts(messages: list[dict]) -> str:
+    return "\n".join(m.get("text", "") for m in messages)
+
+
+def test_question_follow_up_and_product_slot(assistant):
+    sender = f"e2e-{uuid.uuid4()}"
+    answer = texts(say(assistant, sender, "mijn paspoort is verlopen, hoe vraag ik een nieuwe aan?"))
+    assert "voorbeeldstad.example" in answer
+    assert slots(assistant, sender)["product"] == "paspoort"
+    cost = texts(say(assistant, sender, "en wat kost dat?"))
+    assert "€" in cost
+    assert slots(assistant, sender)["product"] == "paspoort"
+    assert slots(assistant, sender)["language"] == "nl"
+
+
+def test_english_conversation_is_answered_in_english(assistant):
+    sender = f"e2e-{uuid.uuid4()}"
+    answer = texts(say(assistant, sender, "I just moved here, how do I register my new address?"))
+    assert slots(assistant, sender)["language"] == "en"
+    assert "More information" in answer or "Is it one of these" in answer
+
+
+def test_clarification_buttons_carry_the_product_id(assistant):
+    sender = f"e2e-{uuid.uuid4()}"
+    messages = say(assistant, sender, "ik heb een vraag over een vergunning")
+    buttons = [b for m in messages for b in m.get("buttons", [])]
+    assert 2 <= len(buttons) <= 5
+    chosen = buttons[0]["payload"]
+    assert chosen.startswith('/choose_product{"product":')
+    answer = say(assistant, sender, chosen)
+    assert answer
+    assert slots(assistant, sender)["product"] == buttons[0]["title"]
+
+
+def test_a_person_is_offered_after_two_misunderstandings(assistant):
+    sender = f"e2e-{uuid.uuid4()}"
+    say(assistant, sender, "qwrtp zxvbn klmnq")
+    second = texts(say(assistant, sender, "plofgrt snirk wabbel"))
+    assert "14 0123" in second
+
+
+@pytest.mark.parametrize("hostile", ["x" * 10_000, "🙂" * 500, "<script>alert('x')</script>", "", "' OR 1=1 --"])
+def test_hostile_messages_get_an_answer_not_a_crash(assistant, hostile):
+    response = requests.post(f"{assistant}/webhooks/rest/webhook",
+                             json={"sender": f"e2e-{uuid.uuid4()}", "message": hostile}, timeout=120)
+    assert response.status_code == 200
+    assert isinstance(response.json(), list)
