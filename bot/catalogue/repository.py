@@ -98,7 +98,11 @@ class _SearchIndex:
         self.weight = {s: math.log(1 + total / df) for s, df in document_frequency.items()}
         self.default_weight = math.log(1 + total)
         self.vocabulary = vocabulary
-        self.vocabulary_list = sorted(vocabulary)
+        # Typos rarely hit the first letter: looking only among words with the same first
+        # letter keeps fuzzy matching fast as the catalogue grows.
+        self.vocabulary_by_initial: dict[str, list[str]] = {}
+        for word in sorted(vocabulary):
+            self.vocabulary_by_initial.setdefault(word[0], []).append(word)
 
     def known_words(self, words: list[str]) -> list[str]:
         """Each word, plus how the catalogue knows it: its parts (compounds) or its nearest spelling.
@@ -113,7 +117,8 @@ class _SearchIndex:
             if parts:
                 result += parts
                 continue
-            nearest = process.extractOne(word, self.vocabulary_list, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+            nearest = process.extractOne(word, self.vocabulary_by_initial.get(word[0], ()),
+                                         scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
             if nearest:
                 result.append(nearest[0])
         return result

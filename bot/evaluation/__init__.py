@@ -1,0 +1,1 @@
+"""Measuring the assistant as citizens meet it: through the running servers."""

@@ -1,0 +1,82 @@
+"""Start a real action server and Rasa server on free localhost ports, for tests and tools."""
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import requests
+
+from bot.catalogue.paths import PROJECT_DIR
+
+RASA = PROJECT_DIR / ".venv" / "bin" / "rasa"
+
+
+@dataclass
+class RunningAssistant:
+    url: str
+    token: str
+    action_url: str
+    processes: dict[str, subprocess.Popen]
+    logs: dict[str, Path]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_until(url: str, process: subprocess.Popen, seconds: int, log: Path) -> None:
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited while starting; end of {log}:\n{log.read_text()[-3000:]}")
+        with contextlib.suppress(requests.RequestException):
+            if requests.get(url, timeout=2).ok:
+                return
+        time.sleep(1)
+    raise TimeoutError(f"{url} not up after {seconds} s; end of {log}:\n{log.read_text()[-3000:]}")
+
+
+@contextlib.contextmanager
+def running_assistant(model: Path, catalogue_db: Path | None = None, token: str = "local-test-token",
+                      workdir: Path | None = None):
+    """Yield a RunningAssistant; stop both servers afterwards, whatever happened."""
+    with contextlib.ExitStack() as stack:
+        scratch = Path(workdir or stack.enter_context(tempfile.TemporaryDirectory()))
+        rasa_port, actions_port = free_port(), free_port()
+        env = {**os.environ, "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+               "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{actions_port}/webhook",
+               "TRACKER_DB": str(scratch / "tracker.db")}
+        if catalogue_db:
+            env["CATALOGUE_DB"] = str(catalogue_db)
+        logs = {name: scratch / f"{name}.log" for name in ("actions", "rasa")}
+        commands = {
+            "actions": [str(RASA), "run", "actions", "--actions", "actions", "--port", str(actions_port)],
+            "rasa": [str(RASA), "run", "--enable-api", "--auth-token", token, "--interface", "127.0.0.1",
+                     "--port", str(rasa_port), "--model", str(model), "--credentials", "credentials.yml",
+                     "--endpoints", "endpoints.yml"],
+        }
+        processes = {}
+        try:
+            for name, command in commands.items():
+                processes[name] = subprocess.Popen(command, cwd=PROJECT_DIR, env=env, stdout=logs[name].open("w"),
+                                                   stderr=subprocess.STDOUT)
+            _wait_until(f"http://127.0.0.1:{actions_port}/health", processes["actions"], 120, logs["actions"])
+            _wait_until(f"http://127.0.0.1:{rasa_port}/status?token={token}", processes["rasa"], 300, logs["rasa"])
+            yield RunningAssistant(f"http://127.0.0.1:{rasa_port}", token,
+                                   f"http://127.0.0.1:{actions_port}/webhook", processes, logs)
+        finally:
+            for process in processes.values():
+                process.terminate()
+            for process in processes.values():
+                try:
+                    process.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    process.kill()
