@@ -52,3 +52,16 @@ def municipality_values(language: str) -> dict[str, str]:
         "digital_help": help_desk.get("name", ""),
         "digital_help_address": ", ".join(v for v in (help_desk.get("street"), help_desk.get("city")) if v),
     }
+
+
+def supported_language_names() -> dict[str, str]:
+    """The configured languages named in English and in Dutch ("Dutch, English and French")."""
+    from babel import Locale
+    codes = catalogue().languages()
+    names = {}
+    for language, conjunction in (("en", "and"), ("nl", "en")):
+        named = [Locale(language).languages.get(code, code) for code in codes]
+        if language == "nl":
+            named = [n.capitalize() for n in named]
+        names[f"languages_{language}"] = (", ".join(named[:-1]) + f" {conjunction} " + named[-1]) if len(named) > 1 else named[0]
+    return names

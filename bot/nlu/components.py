@@ -7,17 +7,22 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.language import LanguageDetector, configured_languages
 
 
+UNSUPPORTED_LANGUAGE_INTENT = "unsupported_language"
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
 class LanguageEntityExtractor(GraphComponent):
     """Adds a `language` entity when a message is clearly in, or asks for, a configured language.
-    The slot `language` is mapped from it, so it changes only then and is sticky otherwise."""
+    The slot `language` is mapped from it, so it changes only then and is sticky otherwise.
+    A message clearly in a language that is recognised but not offered gets the intent
+    `unsupported_language` (this component runs after the intent classifier)."""
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
@@ -47,4 +52,8 @@ class LanguageEntityExtractor(GraphComponent):
                 entity = {"entity": "language", "value": language, "start": 0, "end": len(content),
                           "confidence_entity": 1.0, "extractor": self.__class__.__name__}
                 message.set(ENTITIES, message.get(ENTITIES, []) + [entity], add_to_output=True)
+            elif language is not None:
+                unsupported = {"name": UNSUPPORTED_LANGUAGE_INTENT, "confidence": 1.0}
+                message.set(INTENT, unsupported, add_to_output=True)
+                message.set(INTENT_RANKING_KEY, [unsupported], add_to_output=True)
         return messages

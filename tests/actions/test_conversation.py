@@ -1,0 +1,63 @@
+from rasa_sdk.events import SlotSet
+
+from actions.conversation import (
+    ActionChangeLanguage, ActionContactHuman, ActionReportProblem, ActionRespond, ActionWhereWhen,
+)
+from actions.fallback import ActionFallback
+from actions.products import ActionAnswerQuestion
+from tests.actions.conftest import load_tracker
+
+
+def test_greeting_uses_the_greet_response(dispatcher, domain):
+    events = ActionRespond().run(dispatcher, load_tracker("greet_english"), domain)
+    assert [m["response"] for m in dispatcher.messages] == ["utter_greet"]
+    assert SlotSet("fallback_count", 0) in events
+
+
+def test_opening_hours_come_from_the_catalogue_in_the_conversation_language(dispatcher, domain, action_catalogue):
+    ActionWhereWhen().run(dispatcher, load_tracker("where_when_french"), domain)
+    message = dispatcher.messages[0]
+    assert message["response"] == "utter_where_when"
+    assert "lundi" in message["hours"]
+    assert action_catalogue.municipality()["address"]["street"] in message["address"]
+
+
+def test_report_about_a_streetlight_picks_the_streetlight_report(dispatcher, domain):
+    events = ActionReportProblem().run(dispatcher, load_tracker("report_streetlight"), domain)
+    assert SlotSet("product", "melding openbare ruimte (straatverlichting)") in events
+
+
+def test_asking_for_a_person_gives_phone_and_desk(dispatcher, domain, action_catalogue):
+    ActionContactHuman().run(dispatcher, load_tracker("request_human"), domain)
+    message = dispatcher.messages[0]
+    assert message["response"] == "utter_contact_human"
+    assert message["phone"] == action_catalogue.municipality()["phone"]
+
+
+def test_struggling_citizen_is_pointed_to_digital_help(dispatcher, domain):
+    ActionContactHuman().run(dispatcher, load_tracker("struggling"), domain)
+    message = dispatcher.messages[0]
+    assert message["response"] == "utter_struggling"
+    assert "Informatiepunt Digitale Overheid" in message["digital_help"]
+
+
+def test_language_switch_is_confirmed(dispatcher, domain):
+    ActionChangeLanguage().run(dispatcher, load_tracker("change_language"), domain)
+    assert dispatcher.messages[0]["response"] == "utter_language_switched"
+
+
+def test_first_fallback_asks_to_rephrase_with_suggestions(dispatcher, domain):
+    events = ActionFallback().run(dispatcher, load_tracker("first_fallback"), domain)
+    message = dispatcher.messages[0]
+    assert message["response"] in ("utter_rephrase_suggestions", "utter_rephrase")
+    if message["response"] == "utter_rephrase_suggestions":
+        assert 1 <= len([b for b in message["buttons"] if b["payload"].startswith("/choose_product")]) <= 3
+    assert SlotSet("fallback_count", 1) in events
+
+
+def test_missing_translation_is_said_and_dutch_text_given(dispatcher, domain):
+    ActionAnswerQuestion().run(dispatcher, load_tracker("english_product_without_translation"), domain)
+    responses = [m["response"] for m in dispatcher.messages]
+    assert responses[0] == "utter_text_missing_in_language"
+    summary = next(m for m in dispatcher.messages if m["response"] == "utter_product_summary")
+    assert summary["content"]
