@@ -13,9 +13,15 @@ from pathlib import Path
 
 import snowballstemmer
 
+# ISO 639-1 codes of the languages Snowball has a stemmer for; any other language is searched
+# on whole words.
 SNOWBALL_LANGUAGES = {
-    "nl": "dutch", "en": "english", "fr": "french", "de": "german", "es": "spanish",
-    "it": "italian", "pt": "portuguese", "tr": "turkish", "pl": "polish",
+    "ar": "arabic", "ca": "catalan", "da": "danish", "nl": "dutch", "en": "english", "fi": "finnish",
+    "fr": "french", "de": "german", "el": "greek", "hi": "hindi", "hu": "hungarian", "id": "indonesian",
+    "ga": "irish", "it": "italian", "lt": "lithuanian", "ne": "nepali", "no": "norwegian", "pt": "portuguese",
+    "ro": "romanian", "ru": "russian", "sr": "serbian", "es": "spanish", "sv": "swedish", "ta": "tamil",
+    "tr": "turkish", "yi": "yiddish", "pl": "polish", "cs": "czech", "et": "estonian", "fa": "persian",
+    "hy": "armenian", "eu": "basque", "eo": "esperanto",
 }
 BASE_LANGUAGE = "nl"
 _WORD = re.compile(r"[a-z0-9]+")
@@ -45,12 +51,16 @@ def stopwords(language: str) -> frozenset[str]:
 
 @functools.lru_cache(maxsize=None)
 def _stemmer(language: str):
-    return snowballstemmer.stemmer(SNOWBALL_LANGUAGES.get(language, SNOWBALL_LANGUAGES[BASE_LANGUAGE]))
+    algorithm = SNOWBALL_LANGUAGES.get(language)
+    if algorithm not in snowballstemmer.algorithms():
+        return None
+    return snowballstemmer.stemmer(algorithm)
 
 
 @functools.lru_cache(maxsize=200_000)
 def stem(word: str, language: str) -> str:
-    return _stemmer(language).stemWord(word)
+    stemmer = _stemmer(language)
+    return stemmer.stemWord(word) if stemmer else word
 
 
 def content_words(text: str, language: str) -> list[str]:
