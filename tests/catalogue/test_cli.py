@@ -28,3 +28,13 @@ def test_validate_reports_problems_with_exit_code_2(knowledge_copy):
                             capture_output=True, text=True, cwd=PROJECT)
     assert result.returncode == 2
     assert "products/paspoort.yml:2: field 'theme'" in result.stderr
+
+
+def test_stats_and_missing_report_on_the_real_catalogue(catalogue_db, capsys):
+    import json
+    assert main(["--database", str(catalogue_db), "stats"]) == 0
+    stats = json.loads(capsys.readouterr().out)
+    assert stats["products"] >= 1016 and stats["summary_nl"] >= 449
+    assert main(["--database", str(catalogue_db), "missing", "--language", "en", "--full"]) == 0
+    missing = capsys.readouterr().out.split("\n")
+    assert "paspoort" not in missing
