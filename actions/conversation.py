@@ -7,7 +7,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.shared import catalogue, language_of, municipality_values, supported_language_names
+from actions.shared import catalogue, language_of, municipality_values
 from bot.answers import plan_product_answer
 
 # Intents answered by one fixed response each.
@@ -57,25 +57,6 @@ class ActionReportProblem(Action):
         for utterance in plan_product_answer(catalogue(), product_id, language, "ask_apply"):
             dispatcher.utter_message(response=utterance.response, **utterance.values)
         return [SlotSet("product", product_id), SlotSet("question", "ask_apply"), SlotSet("fallback_count", 0)]
-
-
-HUMAN_ROUTE_RESPONSES = {
-    "struggling": "utter_struggling",
-    "unsupported_language": "utter_unsupported_language",
-}
-
-
-class ActionContactHuman(Action):
-    """The ways to reach a person: phone, desk, and help with digital matters."""
-
-    def name(self) -> str:
-        return "action_contact_human"
-
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
-        values = {**municipality_values(language_of(tracker)), **supported_language_names()}
-        dispatcher.utter_message(response=HUMAN_ROUTE_RESPONSES.get(intent, "utter_contact_human"), **values)
-        return [SlotSet("fallback_count", 0)]
 
 
 class ActionChangeLanguage(Action):

@@ -4,11 +4,11 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.products import PLAUSIBLE, clarification_buttons
-from actions.shared import catalogue, language_of, municipality_values
+from actions.shared import catalogue, language_of
 
 OFFER_PERSON_AFTER = 2
 
@@ -21,8 +21,7 @@ class ActionFallback(Action):
         language = language_of(tracker)
         count = int(tracker.get_slot("fallback_count") or 0) + 1
         if count >= OFFER_PERSON_AFTER:
-            dispatcher.utter_message(response="utter_offer_human", **municipality_values(language))
-            return [SlotSet("fallback_count", 0)]
+            return [SlotSet("fallback_count", 0), FollowupAction("action_offer_handover")]
         text = (tracker.latest_message.get("text") or "")
         suggestions = [m.product_id for m in catalogue().resolve(text, language, limit=3) if m.score >= PLAUSIBLE]
         if suggestions:

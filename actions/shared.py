@@ -31,8 +31,9 @@ def response_text(domain: dict[str, Any], name: str, language: str) -> str:
     return next((v["text"] for v in variations if not v.get("condition")), name)
 
 
-def municipality_values(language: str) -> dict[str, str]:
-    """Contact facts of the municipality, ready to fill into responses."""
+def municipality_values(language: str, channel: str | None = None) -> dict[str, str]:
+    """Contact facts of the municipality, ready to fill into responses. `hours` are the desk's
+    opening hours, or those of a contact channel (e.g. "phone")."""
     from babel.dates import get_day_names
     municipality = catalogue().municipality()
     address = municipality.get("address", {})
@@ -40,7 +41,8 @@ def municipality_values(language: str) -> dict[str, str]:
     weekdays = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
     hours = []
     for index, day in enumerate(weekdays):
-        span = municipality.get("opening_hours", {}).get(day)
+        table = municipality.get("contact_channels", {}).get(channel) if channel else municipality.get("opening_hours")
+        span = (table or {}).get(day)
         if span:
             hours.append(f"- {day_names[index]}: {span[0]} - {span[1]}")
     help_desk = municipality.get("digital_help", {})
@@ -65,3 +67,10 @@ def supported_language_names() -> dict[str, str]:
             named = [n.capitalize() for n in named]
         names[f"languages_{language}"] = (", ".join(named[:-1]) + f" {conjunction} " + named[-1]) if len(named) > 1 else named[0]
     return names
+
+
+@functools.lru_cache(maxsize=1)
+def handover_store():
+    """The handover store, opened on first use."""
+    from bot.handover.store import HandoverStore
+    return HandoverStore()

@@ -17,7 +17,7 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "trackers"
 def action_catalogue(monkeypatch, catalogue_db):
     repository = CatalogueRepository(catalogue_db)
     monkeypatch.setattr(actions.shared, "catalogue", lambda: repository)
-    for module in ("actions.products", "actions.conversation", "actions.fallback"):
+    for module in ("actions.products", "actions.conversation", "actions.fallback", "actions.handover"):
         monkeypatch.setattr(f"{module}.catalogue", lambda: repository)
     return repository
 

@@ -1,7 +1,7 @@
 from rasa_sdk.events import SlotSet
 
 from actions.conversation import (
-    ActionChangeLanguage, ActionContactHuman, ActionReportProblem, ActionRespond, ActionWhereWhen,
+    ActionChangeLanguage, ActionReportProblem, ActionRespond, ActionWhereWhen,
 )
 from actions.fallback import ActionFallback
 from actions.products import ActionAnswerQuestion
@@ -25,20 +25,6 @@ def test_opening_hours_come_from_the_catalogue_in_the_conversation_language(disp
 def test_report_about_a_streetlight_picks_the_streetlight_report(dispatcher, domain):
     events = ActionReportProblem().run(dispatcher, load_tracker("report_streetlight"), domain)
     assert SlotSet("product", "melding openbare ruimte (straatverlichting)") in events
-
-
-def test_asking_for_a_person_gives_phone_and_desk(dispatcher, domain, action_catalogue):
-    ActionContactHuman().run(dispatcher, load_tracker("request_human"), domain)
-    message = dispatcher.messages[0]
-    assert message["response"] == "utter_contact_human"
-    assert message["phone"] == action_catalogue.municipality()["phone"]
-
-
-def test_struggling_citizen_is_pointed_to_digital_help(dispatcher, domain):
-    ActionContactHuman().run(dispatcher, load_tracker("struggling"), domain)
-    message = dispatcher.messages[0]
-    assert message["response"] == "utter_struggling"
-    assert "Informatiepunt Digitale Overheid" in message["digital_help"]
 
 
 def test_language_switch_is_confirmed(dispatcher, domain):

@@ -1,0 +1,198 @@
+"""Offering a person, with the citizen's consent: live chat, callback, phone, desk, digital help."""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import ConversationPaused, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.shared import catalogue, handover_store, language_of, municipality_values, supported_language_names, response_text
+from bot.handover.availability import OpeningHours, team_for
+
+# Why a person is offered, from what just happened; the reason travels with the handover.
+REASONS = {
+    "request_human": "asked",
+    "struggling": "not_digitally_confident",
+    "sensitive_situation": "sensitive",
+    "nlu_fallback": "not_understood",
+    "unsupported_language": "language",
+    "feedback": "frustration",
+}
+OFFER_RESPONSES = {
+    "sensitive": "utter_handover_offer_sensitive",
+    "not_understood": "utter_handover_offer_stuck",
+    "repeated_question": "utter_handover_offer_stuck",
+    "frustration": "utter_handover_offer_stuck",
+    "language": "utter_unsupported_language",
+}
+PHONE = re.compile(r"^\+?[\d\s\-().]{9,20}$")
+EMAIL = re.compile(r"^[\w.+-]+@[\w-]+(\.[\w-]+)+$")
+
+
+def offer_reason(tracker: Tracker) -> str:
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    return tracker.get_slot("handover_reason") if intent not in REASONS and tracker.get_slot("handover_reason") \
+        else REASONS.get(intent, "stuck")
+
+
+def conversation_team(tracker: Tracker) -> str:
+    product_id = tracker.get_slot("product")
+    product = catalogue().product(product_id) if product_id else None
+    return team_for(product.theme if product else None, catalogue().municipality())
+
+
+def transcript(tracker: Tracker) -> list[dict]:
+    lines = []
+    for event in tracker.events:
+        if event.get("event") in ("user", "bot") and event.get("text"):
+            moment = datetime.fromtimestamp(event.get("timestamp", 0), timezone.utc).isoformat(timespec="seconds")
+            lines.append({"sender": "citizen" if event["event"] == "user" else "bot", "text": event["text"],
+                          "sent_at": moment})
+    return lines
+
+
+def chat_available(team: str) -> bool:
+    hours = OpeningHours(catalogue().municipality())
+    return hours.options(datetime.now(timezone.utc), handover_store().staff_online(team)).chat
+
+
+class ActionOfferHandover(Action):
+    def name(self) -> str:
+        return "action_offer_handover"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        language = language_of(tracker)
+        reason = offer_reason(tracker)
+        team = conversation_team(tracker)
+        buttons = []
+        chat = chat_available(team)
+        if chat:
+            buttons.append(("utter_button_chat", "/handover_chat"))
+        buttons += [("utter_button_callback", "/request_callback"), ("utter_button_phone", "/handover_phone"),
+                    ("utter_button_desk", "/handover_desk"), ("utter_button_digital_help", "/handover_digital_help"),
+                    ("utter_button_no_thanks", "/deny")]
+        values = {**municipality_values(language), **supported_language_names()}
+        dispatcher.utter_message(response=OFFER_RESPONSES.get(reason, "utter_handover_offer"), **values)
+        if not chat:
+            dispatcher.utter_message(response="utter_handover_chat_unavailable")
+        dispatcher.utter_message(buttons=[{"title": response_text(domain, name, language), "payload": payload}
+                                          for name, payload in buttons])
+        return [SlotSet("handover", "offered"), SlotSet("handover_reason", reason), SlotSet("fallback_count", 0)]
+
+
+class ActionStartChatHandover(Action):
+    def name(self) -> str:
+        return "action_start_chat_handover"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        language = language_of(tracker)
+        team = conversation_team(tracker)
+        if not chat_available(team):
+            dispatcher.utter_message(response="utter_handover_chat_unavailable", buttons=[
+                {"title": response_text(domain, "utter_button_callback", language), "payload": "/request_callback"},
+                {"title": response_text(domain, "utter_button_phone", language), "payload": "/handover_phone"}])
+            return []
+        handover_store().open_handover(tracker.sender_id, team, language, tracker.get_slot("product"),
+                                       tracker.get_slot("handover_reason") or "asked", transcript(tracker))
+        dispatcher.utter_message(response="utter_handover_queued")
+        return [SlotSet("handover", "queued"), ConversationPaused()]
+
+
+class ActionHandoverInfo(Action):
+    """Phone, desk or digital help: information only, nothing is handed over."""
+
+    RESPONSES = {"handover_phone": "utter_handover_phone", "handover_desk": "utter_handover_desk",
+                 "handover_digital_help": "utter_handover_digital_help"}
+
+    def name(self) -> str:
+        return "action_handover_info"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        language = language_of(tracker)
+        municipality = catalogue().municipality()
+        values = municipality_values(language, channel="phone")
+        values["appointment_url"] = municipality.get("appointment_url") or municipality.get("website", "")
+        dispatcher.utter_message(response=self.RESPONSES.get(intent, "utter_handover_phone"), **values)
+        return [SlotSet("handover", None)]
+
+
+class ValidateCallbackForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_callback_form"
+
+    def validate_callback_name(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> dict:
+        name = str(value or "").strip()
+        if 2 <= len(name) <= 100 and not any(ch.isdigit() for ch in name) and not name.startswith("/"):
+            return {"callback_name": name}
+        dispatcher.utter_message(response="utter_callback_name_invalid")
+        return {"callback_name": None}
+
+    def validate_callback_contact(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> dict:
+        contact = str(value or "").strip()
+        digits = re.sub(r"\D", "", contact)
+        if EMAIL.match(contact) or (PHONE.match(contact) and 9 <= len(digits) <= 13):
+            return {"callback_contact": contact}
+        dispatcher.utter_message(response="utter_callback_contact_invalid")
+        return {"callback_contact": None}
+
+    def validate_callback_moment(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> dict:
+        return {"callback_moment": str(value or "").strip()[:200] or None}
+
+
+class ActionRequestCallback(Action):
+    def name(self) -> str:
+        return "action_request_callback"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        contact = tracker.get_slot("callback_contact") or ""
+        handover_store().request_callback(
+            tracker.sender_id, tracker.get_slot("callback_name") or "", contact,
+            "email" if "@" in contact else "phone", tracker.get_slot("callback_moment") or "",
+            conversation_team(tracker), language_of(tracker), tracker.get_slot("product"))
+        dispatcher.utter_message(response="utter_callback_confirmed")
+        # The details are in the callback list; the conversation's slots need not keep them.
+        return [SlotSet("handover", "callback"), SlotSet("callback_name", None),
+                SlotSet("callback_contact", None), SlotSet("callback_moment", None)]
+
+
+class ActionRelayStaffMessage(Action):
+    """Sends a staff member's reply to the citizen's chat window, marked as from a person.
+    Executed by the staff console through Rasa's HTTP API after it set `staff_message`."""
+
+    def name(self) -> str:
+        return "action_relay_staff_message"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        text = tracker.get_slot("staff_message")
+        if text:
+            dispatcher.utter_message(json_message={"type": "staff_message", "text": text,
+                                                   "staff_name": tracker.get_slot("staff_name") or ""})
+        return [SlotSet("staff_message", None)]
+
+
+class ActionHandoverClosed(Action):
+    def name(self) -> str:
+        return "action_handover_closed"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        dispatcher.utter_message(response="utter_handover_closed", buttons=[
+            {"title": str(score), "payload": '/rate{"score":%d}' % score} for score in range(1, 6)])
+        return [SlotSet("handover", "closed"), SlotSet("handover_reason", None)]
+
+
+class ActionStoreRating(Action):
+    def name(self) -> str:
+        return "action_store_rating"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        score = next((e.get("value") for e in tracker.latest_message.get("entities", []) if e.get("entity") == "score"), None)
+        try:
+            handover_store().set_satisfaction(tracker.sender_id, int(score))
+        except (TypeError, ValueError):
+            pass
+        dispatcher.utter_message(response="utter_rating_thanks")
+        return []
