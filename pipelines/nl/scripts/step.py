@@ -82,6 +82,8 @@ def main() -> int:
     if rc == 0 and missing:
         print(f"[{args.name}] command succeeded but did not write {missing}", flush=True)
         rc = 1
+    if rc < 0:  # killed by a signal: report it the way a shell does
+        rc = 128 - rc
     if rc != 0:
         for t in tmps:
             remove(t)

@@ -1,0 +1,1 @@
+"""Web consoles for contact-centre staff (and, sharing the login, content editors)."""

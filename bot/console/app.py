@@ -1,0 +1,57 @@
+"""The consoles' web app: python -m bot.console (staff; editors later share its login)."""
+from __future__ import annotations
+
+import os
+
+from sanic import Sanic, response
+
+from bot.console import staff
+from bot.console.rasa_client import RasaClient
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                               "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+MAX_BODY = 64 * 1024
+
+
+def create_app(rasa_url: str, rasa_token: str, handover_db: str | None = None, catalogue_db: str | None = None,
+               secure_cookies: bool | None = None, name: str = "consoles") -> Sanic:
+    from bot.catalogue.paths import database_path
+    from bot.catalogue.repository import CatalogueRepository
+    from bot.handover.store import HandoverStore
+
+    app = Sanic(name)
+    app.config.REQUEST_MAX_SIZE = MAX_BODY
+    app.config.FORWARDED_SECRET = None
+    if secure_cookies is None:
+        secure_cookies = os.environ.get("CONSOLE_SECURE_COOKIES", "false").lower() == "true"
+    store = HandoverStore(handover_db)
+    catalogue = CatalogueRepository(catalogue_db or database_path())
+    app.blueprint(staff.create_blueprint(store, RasaClient(rasa_url, rasa_token), catalogue, secure_cookies))
+
+    @app.get("/")
+    async def home(request):
+        return response.redirect("/staff/")
+
+    @app.get("/health")
+    async def health(request):
+        return response.json({"status": "ok"})
+
+    @app.on_response
+    async def security_headers(request, resp):
+        for header, value in SECURITY_HEADERS.items():
+            resp.headers.setdefault(header, value)
+
+    return app
+
+
+def main() -> None:
+    app = create_app(os.environ.get("RASA_URL", "http://127.0.0.1:5005"), os.environ.get("RASA_TOKEN", "local-dev-token"))
+    app.run(host=os.environ.get("CONSOLE_HOST", "127.0.0.1"), port=int(os.environ.get("CONSOLE_PORT", "8090")),
+            access_log=False, workers=1)

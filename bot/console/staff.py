@@ -1,0 +1,229 @@
+"""The staff console: queue, conversation view, claim, reply, transfer, close, callbacks.
+
+Everything a citizen wrote is rendered by Jinja2 with autoescaping, or by the console's script
+with textContent: it is always shown as text, never as HTML.
+"""
+from __future__ import annotations
+
+import functools
+import secrets
+from datetime import datetime, timezone
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sanic import Blueprint, Request, response
+
+from bot.console.rasa_client import RasaClient
+from bot.console.sessions import COOKIE, Sessions
+from bot.handover.store import HandoverStore
+
+HERE = Path(__file__).parent
+LOGIN_CSRF_COOKIE = "console_login_csrf"
+MAX_REPLY = 2000
+
+templates = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True))
+
+
+def render(name: str, status: int = 200, **context) -> response.HTTPResponse:
+    return response.html(templates.get_template(name).render(**context), status=status)
+
+
+def waiting_minutes(handover: dict) -> int:
+    created = datetime.fromisoformat(handover["created_at"])
+    return int((datetime.now(timezone.utc) - created).total_seconds() // 60)
+
+
+def set_cookie(resp, name: str, value: str, secure: bool, max_age: int | None = None) -> None:
+    resp.cookies[name] = value
+    resp.cookies[name]["httponly"] = True
+    resp.cookies[name]["samesite"] = "Strict"
+    resp.cookies[name]["path"] = "/"
+    resp.cookies[name]["secure"] = secure
+    if max_age is not None:
+        resp.cookies[name]["max-age"] = max_age
+
+
+def create_blueprint(store: HandoverStore, rasa: RasaClient, catalogue, secure_cookies: bool) -> Blueprint:
+    bp = Blueprint("staff", url_prefix="/staff")
+    sessions = Sessions(store)
+    bp.static("/static", str(HERE / "static"), name="static")
+
+    def login_required(roles=("staff", "admin"), api=False):
+        def decorator(handler):
+            @functools.wraps(handler)
+            async def wrapper(request: Request, *args, **kwargs):
+                session = sessions.find(request.cookies.get(COOKIE))
+                if session is None:
+                    return response.json({"error": "login required"}, status=401) if api \
+                        else response.redirect("/staff/login")
+                user = store.user(session["username"])
+                if user is None or user["role"] not in roles:
+                    return response.json({"error": "forbidden"}, status=403) if api \
+                        else render("error.html", status=403, message="U heeft geen toegang tot deze pagina.")
+                if request.method == "POST":
+                    sent = request.headers.get("x-csrf-token") or (request.form.get("csrf") if request.form else None)
+                    if not sent or not secrets.compare_digest(sent, session["csrf"]):
+                        return response.json({"error": "invalid CSRF token"}, status=403)
+                store.touch_presence(user["username"])
+                request.ctx.user, request.ctx.session = user, session
+                return await handler(request, *args, **kwargs)
+            return wrapper
+        return decorator
+
+    def teams_of(user: dict) -> list[str] | None:
+        teams = [t for t in (user["teams"] or "").split(",") if t]
+        return None if user["role"] == "admin" or not teams else teams
+
+    # ── login ──────────────────────────────────────────────────────────────────────────────
+    @bp.get("/login")
+    async def login_form(request: Request):
+        token = secrets.token_urlsafe(32)
+        resp = render("login.html", csrf=token)
+        set_cookie(resp, LOGIN_CSRF_COOKIE, token, secure_cookies, max_age=1800)
+        return resp
+
+    @bp.post("/login")
+    async def login(request: Request):
+        form = request.form or {}
+        expected = request.cookies.get(LOGIN_CSRF_COOKIE)
+        if not expected or not secrets.compare_digest(form.get("csrf", ""), expected):
+            return render("login.html", status=403, csrf=expected or "", error="expired")
+        user = store.verify_user(form.get("username", "")[:100], form.get("password", "")[:200])
+        if user is None:
+            return render("login.html", status=401, csrf=expected, error="invalid")
+        token, _ = sessions.start(user["username"])
+        resp = response.redirect("/editor/" if user["role"] == "editor" else "/staff/")
+        set_cookie(resp, COOKIE, token, secure_cookies)
+        del resp.cookies[LOGIN_CSRF_COOKIE]
+        return resp
+
+    @bp.post("/logout")
+    @login_required(roles=("staff", "editor", "admin"))
+    async def logout(request: Request):
+        sessions.end(request.cookies.get(COOKIE))
+        resp = response.redirect("/staff/login")
+        del resp.cookies[COOKIE]
+        return resp
+
+    # ── queue and callbacks ────────────────────────────────────────────────────────────────
+    @bp.get("/")
+    @login_required()
+    async def queue_page(request: Request):
+        user = request.ctx.user
+        handovers = store.queue(teams_of(user))
+        for handover in handovers:
+            handover["waiting"] = waiting_minutes(handover)
+        return render("queue.html", user=user, handovers=handovers, callbacks=store.callbacks(),
+                      csrf=request.ctx.session["csrf"])
+
+    @bp.get("/api/queue")
+    @login_required(api=True)
+    async def queue_api(request: Request):
+        handovers = store.queue(teams_of(request.ctx.user))
+        return response.json([{**h, "waiting_minutes": waiting_minutes(h)} for h in handovers])
+
+    @bp.post("/callbacks/<callback_id>")
+    @login_required()
+    async def callback_status(request: Request, callback_id: str):
+        try:
+            store.set_callback_status(callback_id, request.form.get("status", ""), request.ctx.user["username"])
+        except ValueError:
+            return response.json({"error": "unknown status"}, status=400)
+        return response.redirect("/staff/")
+
+    # ── one conversation ───────────────────────────────────────────────────────────────────
+    async def sync_citizen_messages(handover: dict) -> None:
+        """Citizen messages arrive in Rasa's tracker (the conversation is paused there)."""
+        if handover["status"] == "closed":
+            return
+        tracker = await rasa.tracker(handover["conversation_id"])
+        since = datetime.fromisoformat(handover["created_at"]).timestamp() - 1
+        for event in tracker.get("events", []):
+            if event.get("event") == "user" and event.get("timestamp", 0) >= since and event.get("text"):
+                sent_at = datetime.fromtimestamp(event["timestamp"], timezone.utc).isoformat(timespec="seconds")
+                store.add_message(handover["id"], "citizen", event["text"], sent_at=sent_at,
+                                  source_key=f"user:{event['timestamp']}")
+
+    def handover_or_404(handover_id: str, user: dict) -> dict | None:
+        handover = store.get(handover_id)
+        teams = teams_of(user)
+        if handover is None or (teams and handover["team"] not in teams and handover["claimed_by"] != user["username"]):
+            return None
+        return handover
+
+    @bp.get("/handovers/<handover_id>")
+    @login_required()
+    async def handover_page(request: Request, handover_id: str):
+        handover = handover_or_404(handover_id, request.ctx.user)
+        if handover is None:
+            return render("error.html", status=404, message="Dit gesprek bestaat niet (meer).")
+        await sync_citizen_messages(handover)
+        return render("handover.html", user=request.ctx.user, handover=handover, messages=store.messages(handover_id),
+                      teams=store_teams(), csrf=request.ctx.session["csrf"])
+
+    @bp.get("/api/handovers/<handover_id>/messages")
+    @login_required(api=True)
+    async def messages_api(request: Request, handover_id: str):
+        handover = handover_or_404(handover_id, request.ctx.user)
+        if handover is None:
+            return response.json({"error": "not found"}, status=404)
+        await sync_citizen_messages(handover)
+        return response.json({"handover": store.get(handover_id), "messages": store.messages(handover_id)})
+
+    @bp.post("/handovers/<handover_id>/claim")
+    @login_required()
+    async def claim(request: Request, handover_id: str):
+        handover = handover_or_404(handover_id, request.ctx.user)
+        if handover is None:
+            return response.json({"error": "not found"}, status=404)
+        try:
+            store.claim(handover_id, request.ctx.user["username"])
+        except ValueError as error:
+            return response.json({"error": str(error)}, status=409)
+        await rasa.set_slots(handover["conversation_id"], handover="live")
+        return response.redirect(f"/staff/handovers/{handover_id}")
+
+    @bp.post("/handovers/<handover_id>/reply")
+    @login_required()
+    async def reply(request: Request, handover_id: str):
+        handover = handover_or_404(handover_id, request.ctx.user)
+        text = ((request.form or {}).get("text") or "").strip()
+        if handover is None or handover["status"] != "live" or handover["claimed_by"] != request.ctx.user["username"]:
+            return response.json({"error": "claim the conversation first"}, status=409)
+        if not text or len(text) > MAX_REPLY:
+            return response.json({"error": f"a reply has 1 to {MAX_REPLY} characters"}, status=400)
+        name = request.ctx.user["display_name"] or request.ctx.user["username"]
+        store.add_message(handover_id, "staff", text, staff_name=name)
+        await rasa.set_slots(handover["conversation_id"], staff_message=text, staff_name=name)
+        await rasa.execute(handover["conversation_id"], "action_relay_staff_message")
+        if request.headers.get("x-csrf-token"):
+            return response.json({"ok": True})
+        return response.redirect(f"/staff/handovers/{handover_id}")
+
+    @bp.post("/handovers/<handover_id>/transfer")
+    @login_required()
+    async def transfer(request: Request, handover_id: str):
+        team = (request.form or {}).get("team", "")
+        if handover_or_404(handover_id, request.ctx.user) is None or team not in store_teams():
+            return response.json({"error": "unknown team or conversation"}, status=400)
+        store.transfer(handover_id, team)
+        return response.redirect("/staff/")
+
+    @bp.post("/handovers/<handover_id>/close")
+    @login_required()
+    async def close(request: Request, handover_id: str):
+        handover = handover_or_404(handover_id, request.ctx.user)
+        if handover is None:
+            return response.json({"error": "not found"}, status=404)
+        try:
+            store.close(handover_id)
+        except ValueError as error:
+            return response.json({"error": str(error)}, status=409)
+        await rasa.append_events(handover["conversation_id"], [{"event": "resume"}])
+        await rasa.execute(handover["conversation_id"], "action_handover_closed")
+        return response.redirect("/staff/")
+
+    def store_teams() -> list[str]:
+        return list(catalogue.municipality().get("teams", {"algemeen": []}))
+
+    return bp

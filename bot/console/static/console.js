@@ -1,0 +1,54 @@
+// Live updates of one conversation: new citizen messages every 2 seconds, replies without reload.
+// Text is always set with textContent, never parsed as HTML.
+(function () {
+  "use strict";
+  var list = document.getElementById("transcript");
+  if (!list) return;
+  var handover = list.getAttribute("data-handover");
+  var names = { citizen: "Inwoner", bot: "Assistent" };
+
+  function render(messages) {
+    var items = [];
+    messages.forEach(function (m) {
+      var li = document.createElement("li");
+      li.className = "from-" + m.sender;
+      var who = document.createElement("span");
+      who.className = "who";
+      who.textContent = names[m.sender] || m.staff_name || "Medewerker";
+      var time = document.createElement("time");
+      time.textContent = (m.sent_at || "").slice(11, 16);
+      var text = document.createElement("span");
+      text.className = "text";
+      text.textContent = m.text;
+      li.appendChild(who); li.appendChild(document.createTextNode(" ")); li.appendChild(time);
+      li.appendChild(document.createTextNode(" ")); li.appendChild(text);
+      items.push(li);
+    });
+    if (items.length !== list.children.length) {
+      list.replaceChildren.apply(list, items);
+    }
+  }
+
+  function refresh() {
+    fetch("/staff/api/handovers/" + encodeURIComponent(handover) + "/messages", { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (data) {
+        if (!data) return;
+        render(data.messages);
+        document.getElementById("status").textContent = data.handover.status;
+      })
+      .catch(function () {});
+  }
+  setInterval(refresh, 2000);
+
+  var form = document.getElementById("reply");
+  if (form) {
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var body = new URLSearchParams(new FormData(form));
+      fetch(form.action, { method: "POST", body: body, credentials: "same-origin",
+                           headers: { "X-CSRF-Token": form.elements.csrf.value } })
+        .then(function (r) { if (r.ok) { form.elements.text.value = ""; refresh(); } });
+    });
+  }
+})();

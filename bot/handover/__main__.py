@@ -1,0 +1,3 @@
+from bot.handover.cli import main
+
+raise SystemExit(main())
