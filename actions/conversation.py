@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.shared import catalogue, language_of, municipality_values
@@ -29,7 +29,10 @@ class ActionRespond(Action):
         return "action_respond"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        from bot.nlu.language import shows_frustration
         intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if intent == "feedback" and shows_frustration(tracker.latest_message.get("text") or ""):
+            return [SlotSet("handover_reason", "frustration"), FollowupAction("action_offer_handover")]
         dispatcher.utter_message(response=RESPONSES.get(intent, "utter_how_can_help"))
         return [SlotSet("fallback_count", 0)]
 

@@ -5,7 +5,7 @@ import json
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.shared import catalogue, language_of, response_text
@@ -14,6 +14,8 @@ from bot.answers import QUESTION_TYPES, plan_product_answer
 # resolve() scores are 0..1. Above CONFIDENT with a clear lead, the product is taken as meant.
 CONFIDENT = 0.6
 CLEAR_LEAD = 0.08
+# The same question again (this similar to the previous message) means the answer did not help.
+REPEATED_SIMILARITY = 85
 # Candidates at least this good are offered as clarification buttons.
 PLAUSIBLE = 0.25
 MAX_BUTTONS = 4
@@ -37,10 +39,23 @@ def clarification_buttons(candidates: list[str], domain: dict, language: str) ->
     return buttons
 
 
-def send_answer(dispatcher: CollectingDispatcher, product_id: str, language: str, question: str) -> list:
+def asked_again(tracker: Tracker) -> bool:
+    """The citizen sends (nearly) the same question as their previous message."""
+    from rapidfuzz import fuzz
+    texts = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
+    current = tracker.latest_message.get("text") or ""
+    previous = texts[-2] if len(texts) >= 2 and texts[-1] == current else (texts[-1] if texts and texts[-1] != current else "")
+    return len(current.split()) >= 3 and bool(previous) and fuzz.token_sort_ratio(current.lower(), previous.lower()) >= REPEATED_SIMILARITY
+
+
+def send_answer(dispatcher: CollectingDispatcher, product_id: str, language: str, question: str,
+                tracker: Tracker | None = None) -> list:
     for utterance in plan_product_answer(catalogue(), product_id, language, question):
         dispatcher.utter_message(response=utterance.response, **utterance.values)
-    return [SlotSet("product", product_id), SlotSet("question", question), SlotSet("fallback_count", 0)]
+    events = [SlotSet("product", product_id), SlotSet("question", question), SlotSet("fallback_count", 0)]
+    if tracker is not None and asked_again(tracker):
+        events += [SlotSet("handover_reason", "repeated_question"), FollowupAction("action_offer_handover")]
+    return events
 
 
 class ActionAnswerQuestion(Action):
@@ -55,10 +70,10 @@ class ActionAnswerQuestion(Action):
         best = matches[0] if matches else None
         lead = best.score - matches[1].score if len(matches) > 1 else best.score if best else 0
         if best and best.score >= CONFIDENT and lead >= CLEAR_LEAD:
-            return send_answer(dispatcher, best.product_id, language, question)
+            return send_answer(dispatcher, best.product_id, language, question, tracker)
         if current and (best is None or best.score < CONFIDENT or best.product_id == current):
             # A follow-up ("en wat kost dat?") is about the conversation's product.
-            return send_answer(dispatcher, current, language, question)
+            return send_answer(dispatcher, current, language, question, tracker)
         candidates = [m.product_id for m in matches if m.score >= PLAUSIBLE]
         if candidates:
             dispatcher.utter_message(response="utter_clarify_product",

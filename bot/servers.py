@@ -46,7 +46,7 @@ def _wait_until(url: str, process: subprocess.Popen, seconds: int, log: Path) ->
 
 @contextlib.contextmanager
 def running_assistant(model: Path, catalogue_db: Path | None = None, token: str = "local-test-token",
-                      workdir: Path | None = None):
+                      workdir: Path | None = None, extra_env: dict[str, str] | None = None):
     """Yield a RunningAssistant; stop both servers afterwards, whatever happened."""
     with contextlib.ExitStack() as stack:
         scratch = Path(workdir or stack.enter_context(tempfile.TemporaryDirectory()))
@@ -56,6 +56,7 @@ def running_assistant(model: Path, catalogue_db: Path | None = None, token: str 
                "TRACKER_DB": str(scratch / "tracker.db")}
         if catalogue_db:
             env["CATALOGUE_DB"] = str(catalogue_db)
+        env.update(extra_env or {})
         logs = {name: scratch / f"{name}.log" for name in ("actions", "rasa")}
         commands = {
             "actions": [str(RASA), "run", "actions", "--actions", "actions", "--port", str(actions_port)],

@@ -61,3 +61,13 @@ class LanguageDetector:
         if not values or values[0].value < MIN_CONFIDENCE_TO_SWITCH or values[0].value - runner_up < MIN_MARGIN_TO_SWITCH:
             return None
         return self._by_name[values[0].language]
+
+
+def shows_frustration(message: str, path: Path = LANGUAGES_FILE) -> bool:
+    """Whether a message contains a frustration phrase of any configured language."""
+    folded = " " + " ".join(text.words(message)) + " "
+    for spec in configured_languages(path).values():
+        for phrase in spec.get("frustration", []):
+            if " " + " ".join(text.words(phrase)) + " " in folded:
+                return True
+    return False

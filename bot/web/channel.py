@@ -17,14 +17,22 @@ Use it in credentials.yml instead of the built-in ``socketio:`` key, with the sa
    Here a custom payload is sent as the event's data, as it is; the old form
    ``{"data": {...}}`` (optionally with ``room``) still works.
 
+3. Cross-origin access for the widget's page is set here, for the socket.io path only: the
+   origins in ``cors_allowed_origins`` (credentials) or, if that is absent, in the environment
+   variable ``WIDGET_ORIGINS`` (comma-separated, e.g. ``http://127.0.0.1:8080``). python-engineio
+   then answers those origins with CORS headers and refuses every other origin, also for
+   WebSocket. With neither set, it behaves as Rasa's channel (origins from ``rasa run --cors``).
+   Do not list the same origin in both places: the header would be sent twice.
+
 The channel keeps the name ``socketio``, its path (``/socket.io``) and its events.
 """
 from __future__ import annotations
 
 import logging
+import os
 import re
 import uuid
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
 from rasa.core.channels import socketio as rasa_socketio
 from rasa.core.channels.channel import UserMessage
@@ -45,8 +53,27 @@ class SocketIOOutput(rasa_socketio.SocketIOOutput):
             await self.sio.emit(self.bot_message_evt, dict(json_message), room=recipient_id)
 
 
+def allowed_origins(configured: Any) -> List[Text]:
+    """Origins from the credentials (list or comma-separated string), else from WIDGET_ORIGINS."""
+    if configured is None:
+        configured = os.environ.get("WIDGET_ORIGINS", "")
+    if isinstance(configured, str):
+        configured = configured.split(",")
+    return [origin.strip().rstrip("/") for origin in configured or [] if origin and origin.strip()]
+
+
 class SocketIOInput(rasa_socketio.SocketIOInput):
     """Rasa's socket.io input channel, with the session room actually entered."""
+
+    cors_allowed_origins: List[Text] = []
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "SocketIOInput":
+        credentials = dict(credentials or {})
+        origins = allowed_origins(credentials.pop("cors_allowed_origins", None))
+        channel = super().from_credentials(credentials)
+        channel.cors_allowed_origins = origins
+        return channel
 
     def get_output_channel(self) -> Optional["SocketIOOutput"]:
         if self.sio is None:
@@ -56,6 +83,8 @@ class SocketIOInput(rasa_socketio.SocketIOInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         blueprint = super().blueprint(on_new_message)
         sio = self.sio
+        if self.cors_allowed_origins:
+            sio.eio.cors_allowed_origins = list(self.cors_allowed_origins)
 
         # Registering a handler again for the same event replaces Rasa's.
         @sio.on("session_request", namespace=self.namespace)

@@ -47,3 +47,18 @@ def test_missing_translation_is_said_and_dutch_text_given(dispatcher, domain):
     assert responses[0] == "utter_text_missing_in_language"
     summary = next(m for m in dispatcher.messages if m["response"] == "utter_product_summary")
     assert summary["content"]
+
+
+def test_frustrated_feedback_offers_a_person(dispatcher, domain):
+    from rasa_sdk.events import FollowupAction
+    tracker = load_tracker("greet_english")
+    tracker.latest_message = {"text": "hier heb ik echt niks aan", "intent": {"name": "feedback"}, "entities": []}
+    events = ActionRespond().run(dispatcher, tracker, domain)
+    assert FollowupAction("action_offer_handover") in events and dispatcher.messages == []
+
+
+def test_positive_feedback_is_thanked(dispatcher, domain):
+    tracker = load_tracker("greet_english")
+    tracker.latest_message = {"text": "top, heel duidelijk", "intent": {"name": "feedback"}, "entities": []}
+    ActionRespond().run(dispatcher, tracker, domain)
+    assert dispatcher.messages[0]["response"] == "utter_feedback"

@@ -58,3 +58,22 @@ def test_second_fallback_offers_a_person(dispatcher, domain):
     events = ActionFallback().run(dispatcher, load_tracker("fallback_second_time"), domain)
     assert dispatcher.messages == []
     assert FollowupAction("action_offer_handover") in events
+
+
+def test_the_same_question_twice_offers_a_person(dispatcher, domain):
+    from rasa_sdk.events import FollowupAction
+    tracker = load_tracker("ask_cost_passport")
+    tracker.events = [{"event": "user", "text": "wat kost een nieuw paspoort"},
+                      {"event": "bot", "text": "..."},
+                      {"event": "user", "text": "wat kost een nieuw paspoort?"}]
+    events = ActionAnswerQuestion().run(dispatcher, tracker, domain)
+    assert FollowupAction("action_offer_handover") in events
+    assert SlotSet("handover_reason", "repeated_question") in events
+
+
+def test_a_different_question_does_not(dispatcher, domain):
+    tracker = load_tracker("ask_cost_passport")
+    tracker.events = [{"event": "user", "text": "hoe vraag ik een rijbewijs aan"},
+                      {"event": "user", "text": "wat kost een nieuw paspoort?"}]
+    events = ActionAnswerQuestion().run(dispatcher, tracker, domain)
+    assert not [e for e in events if e.get("event") == "followup"]

@@ -1,16 +1,90 @@
-"""A real action server and Rasa server, started once for the end-to-end tests."""
-import pytest
+"""Real servers for the end-to-end tests: action server, Rasa server and the consoles."""
+import os
+import shutil
+import subprocess
+import sys
 
-from bot.servers import running_assistant
+import pytest
+import requests
+import yaml
+
+from bot.catalogue.build import build
+from bot.servers import _wait_until, free_port, running_assistant
 from tests.conftest import PROJECT
 
 MODEL = PROJECT / "models" / "assistant.tar.gz"
 TOKEN = "e2e-test-token"
+STAFF_PASSWORD = "e2e-staff-password"
 
 
 @pytest.fixture(scope="session")
-def assistant(tmp_path_factory, catalogue_db):
+def e2e_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("e2e")
+
+
+@pytest.fixture(scope="session")
+def always_open_catalogue(e2e_dir):
+    """The real catalogue, with the chat channel open day and night, so that the handover flow
+    does not depend on when the tests run."""
+    knowledge = e2e_dir / "knowledge"
+    shutil.copytree(PROJECT / "knowledge", knowledge)
+    municipality_file = knowledge / "municipality.yml"
+    municipality = yaml.safe_load(municipality_file.read_text(encoding="utf-8"))
+    days = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+    municipality["contact_channels"]["chat"] = {day: ["00:00", "23:59"] for day in days}
+    municipality["holidays"] = []
+    municipality_file.write_text(yaml.safe_dump(municipality, allow_unicode=True), encoding="utf-8")
+    database = e2e_dir / "catalogue.db"
+    build(knowledge, database, report=lambda *_: None)
+    return database
+
+
+@pytest.fixture(scope="session")
+def handover_db(e2e_dir):
+    return e2e_dir / "handover.db"
+
+
+@pytest.fixture(scope="session")
+def running(e2e_dir, always_open_catalogue, handover_db):
     if not MODEL.exists():
         pytest.fail("no trained model: run `make train` (make test does this)")
-    with running_assistant(MODEL, catalogue_db, TOKEN, tmp_path_factory.mktemp("servers")) as running:
-        yield running.url
+    with running_assistant(MODEL, always_open_catalogue, TOKEN, e2e_dir,
+                           extra_env={"HANDOVER_DB": str(handover_db)}) as assistant:
+        yield assistant
+
+
+@pytest.fixture(scope="session")
+def assistant(running):
+    return running.url
+
+
+@pytest.fixture(scope="session")
+def console(running, always_open_catalogue, handover_db, e2e_dir):
+    """The consoles' web app, with one staff account."""
+    env = {**os.environ, "HANDOVER_DB": str(handover_db), "CATALOGUE_DB": str(always_open_catalogue),
+           "CONSOLE_PASSWORD": STAFF_PASSWORD}
+    subprocess.run([sys.executable, "-m", "bot.handover", "create-user", "sanne", "--role", "staff", "--name", "Sanne"],
+                   cwd=PROJECT, env=env, check=True, capture_output=True)
+    port = free_port()
+    log = e2e_dir / "console.log"
+    process = subprocess.Popen([sys.executable, "-m", "bot.console"], cwd=PROJECT, stdout=log.open("w"),
+                               stderr=subprocess.STDOUT,
+                               env={**env, "RASA_URL": running.url, "RASA_TOKEN": TOKEN, "CONSOLE_PORT": str(port)})
+    try:
+        _wait_until(f"http://127.0.0.1:{port}/health", process, 60, log)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def staff_session(console_url: str) -> requests.Session:
+    """Log in as the staff member, as a browser would (login form with its CSRF token)."""
+    import re
+    session = requests.Session()
+    form = session.get(f"{console_url}/staff/login").text
+    csrf = re.search(r'name="csrf" value="([^"]+)"', form).group(1)
+    response = session.post(f"{console_url}/staff/login", data={"csrf": csrf, "username": "sanne",
+                                                                 "password": STAFF_PASSWORD})
+    assert response.status_code == 200 and "Wachtrij" in response.text
+    return session

@@ -4,7 +4,8 @@
  *   <script src="/widget/widget.js" data-socket-url="http://127.0.0.1:5005"
  *           data-privacy-url="/privacy" defer></script>
  * Optional: data-socket-path (default /socket.io/), data-feedback-url (default /api/feedback),
- * data-language (nl, en or fr; default nl).
+ * data-language (nl, en or fr; default nl), data-transports (default "polling": Sanic 21.12, which
+ * Rasa 3.6 runs on, fails WebSocket frames on Python 3.11; "polling,websocket" where that works).
  * Loads widget.css and socket.io.min.js from the folder of this file. Talks to Rasa's socket.io
  * channel (session_request / session_confirm, user_uttered, bot_uttered). Message text is only
  * ever put into the page with textContent / createTextNode, never parsed as HTML.
@@ -28,8 +29,11 @@
     socketPath: script.getAttribute("data-socket-path") || "/socket.io/",
     privacyUrl: script.getAttribute("data-privacy-url") || "/privacy",
     feedbackUrl: script.getAttribute("data-feedback-url") || "/api/feedback",
-    language: script.getAttribute("data-language") || "nl"
+    language: script.getAttribute("data-language") || "nl",
+    transports: (script.getAttribute("data-transports") || "polling").split(",").map(function (x) { return x.trim(); })
+      .filter(function (x) { return x === "polling" || x === "websocket"; })
   };
+  if (!cfg.transports.length) { cfg.transports = ["polling"]; }
 
   // The widget's own labels; the assistant's answers come from Rasa (domain.yml).
   var I18N = {
@@ -549,7 +553,9 @@
     if (socket) { return; }
     socket = { pending: true };
     loadScript(new URL("socket.io.min.js", base).href, function () {
-      socket = window.io(cfg.socketUrl, { path: cfg.socketPath, reconnectionDelayMax: 5000 });
+      socket = window.io(cfg.socketUrl, {
+        path: cfg.socketPath, transports: cfg.transports, upgrade: cfg.transports.length > 1, reconnectionDelayMax: 5000
+      });
       socket.on("connect", function () {
         socket.emit("session_request", { session_id: state.sessionId });
       });

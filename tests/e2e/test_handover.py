@@ -1,0 +1,81 @@
+"""A citizen conversation handed over to staff and back, through the real servers."""
+import re
+import uuid
+
+import requests
+
+from tests.e2e.conftest import TOKEN, staff_session
+from tests.e2e.test_rest import say, slots
+
+
+def csrf_of(page: str) -> str:
+    return re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+
+
+def tracker_events(assistant, sender):
+    return requests.get(f"{assistant}/conversations/{sender}/tracker", params={"token": TOKEN}, timeout=30).json()["events"]
+
+
+def test_live_handover_from_citizen_to_staff_and_back(assistant, console):
+    staff = staff_session(console)            # a staff member is online
+    sender = f"e2e-handover-{uuid.uuid4()}"
+    say(assistant, sender, "mijn paspoort is verlopen")
+    offer = say(assistant, sender, "ik wil een medewerker spreken")
+    payloads = [b["payload"] for m in offer for b in m.get("buttons", [])]
+    assert "/handover_chat" in payloads and "/request_callback" in payloads
+    assert slots(assistant, sender)["handover"] == "offered"
+
+    say(assistant, sender, "/handover_chat")
+    assert slots(assistant, sender)["handover"] == "queued"
+    assert say(assistant, sender, "hallo, is daar iemand?") == []      # the bot is paused
+
+    queue = staff.get(f"{console}/staff/api/queue").json()
+    handover = next(h for h in queue if h["conversation_id"] == sender)
+    assert (handover["team"], handover["product"], handover["language"]) == ("burgerzaken", "paspoort", "nl")
+
+    page = staff.get(f"{console}/staff/").text
+    claimed = staff.post(f"{console}/staff/handovers/{handover['id']}/claim", data={"csrf": csrf_of(page)})
+    assert claimed.status_code == 200
+    assert slots(assistant, sender)["handover"] == "live"
+
+    messages = staff.get(f"{console}/staff/api/handovers/{handover['id']}/messages").json()["messages"]
+    texts = [m["text"] for m in messages]
+    assert "mijn paspoort is verlopen" in texts and "hallo, is daar iemand?" in texts
+
+    csrf = csrf_of(claimed.text)
+    reply = staff.post(f"{console}/staff/handovers/{handover['id']}/reply",
+                       data={"csrf": csrf, "text": "Goedemiddag, ik help u verder."})
+    assert reply.status_code == 200
+    staff_messages = [e["data"].get("custom") for e in tracker_events(assistant, sender)
+                      if e.get("event") == "bot" and (e.get("data") or {}).get("custom")]
+    assert {"type": "staff_message", "text": "Goedemiddag, ik help u verder.", "staff_name": "Sanne"} in staff_messages
+
+    closed = staff.post(f"{console}/staff/handovers/{handover['id']}/close", data={"csrf": csrf})
+    assert closed.status_code == 200
+    assert slots(assistant, sender)["handover"] == "closed"
+    last_bot = [e for e in tracker_events(assistant, sender) if e.get("event") == "bot"][-1]
+    assert any(b["payload"] == '/rate{"score":5}' for b in last_bot["data"]["buttons"])
+
+    say(assistant, sender, '/rate{"score":4}')
+    answer = say(assistant, sender, "wat kost een rijbewijs?")       # the assistant is back
+    assert any("€" in (m.get("text") or "") for m in answer)
+
+
+def test_console_refuses_anonymous_and_forged_requests(console):
+    assert requests.get(f"{console}/staff/", allow_redirects=False).status_code == 302
+    assert requests.get(f"{console}/staff/api/queue").status_code == 401
+    staff = staff_session(console)
+    assert staff.post(f"{console}/staff/handovers/x/claim", data={"csrf": "forged"}).status_code == 403
+
+
+def test_citizen_text_is_shown_as_text_in_the_console(assistant, console):
+    staff = staff_session(console)
+    sender = f"e2e-html-{uuid.uuid4()}"
+    say(assistant, sender, "ik wil een medewerker spreken")
+    say(assistant, sender, "/handover_chat")
+    say(assistant, sender, "<script>alert('x')</script><b>vet</b>")
+    handover = next(h for h in staff.get(f"{console}/staff/api/queue").json() if h["conversation_id"] == sender)
+    page = staff.get(f"{console}/staff/").text
+    staff.post(f"{console}/staff/handovers/{handover['id']}/claim", data={"csrf": csrf_of(page)})
+    view = staff.get(f"{console}/staff/handovers/{handover['id']}").text
+    assert "<script>alert" not in view and "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in view
