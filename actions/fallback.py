@@ -7,10 +7,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.products import PLAUSIBLE, clarification_buttons
+from actions.products import OFFER_PERSON_AFTER, PLAUSIBLE, clarification_buttons
 from actions.shared import catalogue, language_of
 
-OFFER_PERSON_AFTER = 2
 
 
 class ActionFallback(Action):

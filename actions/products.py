@@ -19,6 +19,8 @@ REPEATED_SIMILARITY = 85
 # Candidates at least this good are offered as clarification buttons.
 PLAUSIBLE = 0.25
 MAX_BUTTONS = 4
+# Not understood this many times in a row: offer a person.
+OFFER_PERSON_AFTER = 2
 
 
 def question_type(tracker: Tracker) -> str:
@@ -79,8 +81,12 @@ class ActionAnswerQuestion(Action):
             dispatcher.utter_message(response="utter_clarify_product",
                                      buttons=clarification_buttons(candidates, domain, language))
             return [SlotSet("question", question)]
+        # Neither a product nor context: the question was not understood, whatever the intent.
+        misunderstood = int(tracker.get_slot("fallback_count") or 0) + 1
+        if misunderstood >= OFFER_PERSON_AFTER:
+            return [SlotSet("question", question), SlotSet("fallback_count", 0), FollowupAction("action_offer_handover")]
         dispatcher.utter_message(response="utter_ask_which_product")
-        return [SlotSet("question", question)]
+        return [SlotSet("question", question), SlotSet("fallback_count", misunderstood)]
 
 
 class ActionChooseProduct(Action):

@@ -25,9 +25,13 @@ class RasaClient:
                             params={"include_events": "NONE"})
 
     async def execute(self, conversation_id: str, action: str) -> dict:
-        """Run an action and send what it says to the citizen's own channel (socket.io, ...)."""
-        return await self._request("POST", f"/conversations/{conversation_id}/execute", json={"name": action},
-                                   params={"output_channel": "latest", "include_events": "NONE"})
+        """Run an action and send what it says to the citizen's own channel (socket.io, ...).
+        The assistant then listens, as after any turn of its own: without that, the citizen's
+        next message would follow the action directly and match no rule."""
+        result = await self._request("POST", f"/conversations/{conversation_id}/execute", json={"name": action},
+                                     params={"output_channel": "latest", "include_events": "NONE"})
+        await self.append_events(conversation_id, [{"event": "action", "name": "action_listen"}])
+        return result
 
     async def set_slots(self, conversation_id: str, **slots) -> None:
         await self.append_events(conversation_id, [{"event": "slot", "name": k, "value": v} for k, v in slots.items()])

@@ -58,7 +58,9 @@ def test_live_handover_from_citizen_to_staff_and_back(assistant, console):
 
     say(assistant, sender, '/rate{"score":4}')
     answer = say(assistant, sender, "wat kost een rijbewijs?")       # the assistant is back
-    assert any("€" in (m.get("text") or "") for m in answer)
+    assert any("€" in (m.get("text") or "") for m in answer), [
+        (e.get("event"), e.get("name") or (e.get("parse_data") or {}).get("intent", {}).get("name"), e.get("value"))
+        for e in tracker_events(assistant, sender) if e.get("event") != "bot"][-22:]
 
 
 def test_console_refuses_anonymous_and_forged_requests(console):
