@@ -9,6 +9,7 @@ export PYTHONWARNINGS := ignore::DeprecationWarning
 SPACY_PIPELINE := build/spacy/nl_citizen/meta.json
 CATALOGUE := build/catalogue.db
 MODEL := models/assistant.tar.gz
+BASELINE := models/baseline.tar.gz
 CATALOGUE_INPUTS := $(shell find knowledge -type f) $(wildcard bot/catalogue/*.py bot/catalogue/*/*)
 MODEL_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') $(wildcard bot/nlu/*.py) knowledge/languages.yml
 
@@ -21,8 +22,8 @@ help:
 	@echo "make pipeline   train the Dutch spaCy pipeline from UD Dutch (../shared/data/ud-dutch)"
 	@echo "make catalogue  build the catalogue database from knowledge/"
 	@echo "make train      train the Rasa model"
-	@echo "make evaluate   resolution and conversation figures on the held-out sets"
-	@echo "make benchmark  catalogue search latency"
+	@echo "make evaluate   held-out figures: resolution, and intent/product/fallback vs the rasa init baseline"
+	@echo "make benchmark  catalogue search latency; REST round trip, throughput and memory"
 
 setup:
 	@bash scripts/setup.sh
@@ -45,11 +46,18 @@ run: setup pipeline catalogue train
 test: setup pipeline catalogue train
 	@bash scripts/test.sh
 
-evaluate: setup catalogue train
-	@$(PY) -m bot.catalogue evaluate
+# Rasa's default pipeline (rasa init) on the same data: the baseline of `make evaluate`.
+$(BASELINE): evaluation/baseline-config.yml $(MODEL_INPUTS)
+	@bash scripts/timed.sh "baseline model training" $(RASA) train --config evaluation/baseline-config.yml \
+	  --domain domain.yml --data data --out models --fixed-model-name baseline
 
-benchmark: setup catalogue
-	@$(PY) -m bot.catalogue benchmark
+evaluate: setup catalogue train $(BASELINE)
+	@bash scripts/timed.sh "resolution evaluation" $(PY) -m bot.catalogue evaluate
+	@bash scripts/timed.sh "conversation evaluation" $(PY) -m bot.evaluation.conversations
+
+benchmark: setup catalogue train
+	@bash scripts/timed.sh "catalogue search benchmark" $(PY) -m bot.catalogue benchmark
+	@bash scripts/timed.sh "assistant speed benchmark" $(PY) -m bot.evaluation.speed
 
 clean:
 	rm -rf build models results
