@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Starts the action server and the Rasa server on localhost and stops both on Ctrl-C.
+# Starts the action server, the Rasa server and the consoles on localhost; Ctrl-C stops them all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,6 +10,9 @@ export ACTIONS_PORT=${ACTIONS_PORT:-5055}
 export RASA_TOKEN=${RASA_TOKEN:-local-dev-token}
 export ACTION_ENDPOINT_URL=${ACTION_ENDPOINT_URL:-http://127.0.0.1:${ACTIONS_PORT}/webhook}
 export TRACKER_DB=${TRACKER_DB:-build/tracker.db}
+export HANDOVER_DB=${HANDOVER_DB:-build/handover.db}
+export CONSOLE_PORT=${CONSOLE_PORT:-8090}
+export RASA_URL=${RASA_URL:-http://127.0.0.1:${RASA_PORT}}
 mkdir -p "$(dirname "$TRACKER_DB")" logs
 
 pids=()
@@ -27,17 +30,21 @@ pids+=($!)
   --cors "http://127.0.0.1:${RASA_PORT}" --model models/assistant.tar.gz \
   --credentials credentials.yml --endpoints endpoints.yml > logs/rasa.log 2>&1 &
 pids+=($!)
+.venv/bin/python -m bot.console > logs/console.log 2>&1 &
+pids+=($!)
 
 echo "[run] starting (the Rasa server takes about a minute; logs in logs/)"
 for _ in $(seq 1 180); do
   if curl -fs "http://127.0.0.1:${RASA_PORT}/status?token=${RASA_TOKEN}" >/dev/null 2>&1 \
-     && curl -fs "http://127.0.0.1:${ACTIONS_PORT}/health" >/dev/null 2>&1; then
+     && curl -fs "http://127.0.0.1:${ACTIONS_PORT}/health" >/dev/null 2>&1 \
+     && curl -fs "http://127.0.0.1:${CONSOLE_PORT}/health" >/dev/null 2>&1; then
     cat <<MSG
 [run] the assistant is ready
   REST channel    http://127.0.0.1:${RASA_PORT}/webhooks/rest/webhook
   socket.io       http://127.0.0.1:${RASA_PORT}/socket.io
   HTTP API        http://127.0.0.1:${RASA_PORT}/  (token: \$RASA_TOKEN)
   action server   http://127.0.0.1:${ACTIONS_PORT}/webhook
+  staff console   http://127.0.0.1:${CONSOLE_PORT}/staff/  (accounts: python -m bot.handover create-user)
 Press Ctrl-C to stop.
 MSG
     break
