@@ -81,3 +81,22 @@ def test_citizen_text_is_shown_as_text_in_the_console(assistant, console):
     staff.post(f"{console}/staff/handovers/{handover['id']}/claim", data={"csrf": csrf_of(page)})
     view = staff.get(f"{console}/staff/handovers/{handover['id']}").text
     assert "<script>alert" not in view and "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in view
+
+
+def test_logs_never_contain_personal_data(running, assistant, console, handover_db):
+    personal = ["123456782", "06-12345678", "jan.jansen@example.nl", "NL91ABNA0417164300"]
+    sender = f"e2e-privacy-{uuid.uuid4()}"
+    say(assistant, sender, "mijn bsn is 123456782 en mijn nummer 06-12345678")
+    say(assistant, sender, "mail me op jan.jansen@example.nl, rekening NL91ABNA0417164300")
+    say(assistant, sender, "ik wil een medewerker spreken")
+    say(assistant, sender, "/request_callback")
+    say(assistant, sender, "Jan Jansen")
+    say(assistant, sender, "06-12345678")
+    say(assistant, sender, "morgenochtend")
+    logs = "".join(path.read_text(errors="replace") for path in running.logs.values())
+    logs += (running.logs["rasa"].parent / "console.log").read_text(errors="replace")
+    from bot.handover.store import HandoverStore
+    stored = [c for c in HandoverStore(handover_db).callbacks() if c["conversation_id"] == sender]
+    assert stored and stored[0]["contact"] == "06-12345678"        # the data did go through the servers
+    assert len(logs) > 500                                          # and the servers did log
+    assert [value for value in personal if value in logs] == []

@@ -1,0 +1,51 @@
+from datetime import timedelta
+
+import pytest
+
+from bot.handover import store as store_module
+from bot.handover.store import HandoverStore
+
+
+@pytest.fixture
+def store(tmp_path):
+    return HandoverStore(tmp_path / "handover.db")
+
+
+def test_a_handover_moves_through_its_states_and_survives_reopening(store, tmp_path):
+    handover = store.open_handover("conv-1", "burgerzaken", "nl", "paspoort", "asked",
+                                   [{"sender": "citizen", "text": "paspoort verlopen"}])
+    assert store.open_handover("conv-1", "burgerzaken", "nl", "paspoort", "asked", []) == handover
+    store.claim(handover["id"], "sanne")
+    store.add_message(handover["id"], "citizen", "hallo?", source_key="user:1")
+    store.add_message(handover["id"], "citizen", "hallo?", source_key="user:1")     # same tracker event
+    store.add_message(handover["id"], "staff", "Goedemiddag", staff_name="Sanne")
+    reopened = HandoverStore(tmp_path / "handover.db")                                # another process
+    assert reopened.get(handover["id"])["status"] == "live"
+    assert [m["text"] for m in reopened.messages(handover["id"])] == ["paspoort verlopen", "hallo?", "Goedemiddag"]
+    reopened.transfer(handover["id"], "algemeen")
+    assert reopened.get(handover["id"])["status"] == "queued"
+    reopened.close(handover["id"])
+    with pytest.raises(ValueError):
+        reopened.claim(handover["id"], "sanne")
+
+
+def test_purge_removes_only_what_is_older_than_the_retention(store, monkeypatch):
+    old = store.open_handover("old", "algemeen", "nl", None, "asked", [{"sender": "citizen", "text": "oud"}])
+    store.request_callback("old", "Jan", "06 12345678", "phone", "morgen", "algemeen", "nl", None)
+    later = store_module.now() + timedelta(days=31)
+    monkeypatch.setattr(store_module, "now", lambda: later)
+    recent = store.open_handover("new", "algemeen", "nl", None, "asked", [{"sender": "citizen", "text": "nieuw"}])
+    assert store.purge(30) == {"handovers": 1, "callbacks": 1}
+    assert store.get(old["id"]) is None and store.messages(old["id"]) == []
+    assert store.get(recent["id"]) is not None and store.callbacks() == []
+
+
+def test_passwords_are_hashed_and_checked(store):
+    store.create_user("sanne", "a-long-password", "staff", ["burgerzaken"], "Sanne")
+    assert "a-long-password" not in store.user("sanne")["password_hash"]
+    assert store.user("sanne")["password_hash"].startswith("$argon2")
+    assert store.verify_user("sanne", "a-long-password")["username"] == "sanne"
+    assert store.verify_user("sanne", "wrong-password!") is None
+    assert store.verify_user("nobody", "a-long-password") is None
+    with pytest.raises(ValueError):
+        store.create_user("kees", "short", "staff", [], "Kees")
