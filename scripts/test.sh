@@ -24,4 +24,6 @@ bash scripts/timed.sh "conversation tests (rasa test core)" \
   .venv/bin/rasa test core --stories tests/conversations --model models/assistant.tar.gz \
   --fail-on-prediction-errors --out results/conversations
 
+bash scripts/timed.sh "browser for the browser tests" bash scripts/install-browser.sh
+
 bash scripts/timed.sh "pytest" .venv/bin/python -m pytest tests -q -p no:cacheprovider
