@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Starts the action server, the Rasa server and the consoles on localhost; Ctrl-C stops them all.
+# Starts the action server, the Rasa server, the demo site with the chat widget and the consoles
+# on localhost; Ctrl-C stops them all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +14,9 @@ export TRACKER_DB=${TRACKER_DB:-build/tracker.db}
 export HANDOVER_DB=${HANDOVER_DB:-build/handover.db}
 export CONSOLE_PORT=${CONSOLE_PORT:-8090}
 export RASA_URL=${RASA_URL:-http://127.0.0.1:${RASA_PORT}}
+export WEB_PORT=${WEB_PORT:-8080}
+# Origins whose pages may open the chat (socket.io); the demo page's by default.
+export WIDGET_ORIGINS=${WIDGET_ORIGINS:-http://127.0.0.1:${WEB_PORT}}
 mkdir -p "$(dirname "$TRACKER_DB")" logs
 
 pids=()
@@ -32,14 +36,18 @@ pids+=($!)
 pids+=($!)
 .venv/bin/python -m bot.console > logs/console.log 2>&1 &
 pids+=($!)
+.venv/bin/python -m bot.web > logs/web.log 2>&1 &
+pids+=($!)
 
 echo "[run] starting (the Rasa server takes about a minute; logs in logs/)"
 for _ in $(seq 1 180); do
   if curl -fs "http://127.0.0.1:${RASA_PORT}/status?token=${RASA_TOKEN}" >/dev/null 2>&1 \
      && curl -fs "http://127.0.0.1:${ACTIONS_PORT}/health" >/dev/null 2>&1 \
-     && curl -fs "http://127.0.0.1:${CONSOLE_PORT}/health" >/dev/null 2>&1; then
+     && curl -fs "http://127.0.0.1:${CONSOLE_PORT}/health" >/dev/null 2>&1 \
+     && curl -fs "http://127.0.0.1:${WEB_PORT}/healthz" >/dev/null 2>&1; then
     cat <<MSG
 [run] the assistant is ready
+  demo page + chat widget  http://127.0.0.1:${WEB_PORT}/
   REST channel    http://127.0.0.1:${RASA_PORT}/webhooks/rest/webhook
   socket.io       http://127.0.0.1:${RASA_PORT}/socket.io
   HTTP API        http://127.0.0.1:${RASA_PORT}/  (token: \$RASA_TOKEN)

@@ -104,6 +104,10 @@ def create_app(rasa_url: str, rasa_token: str, *, public_rasa_url: str | None = 
     async def give_feedback(request: Request):
         return await feedback.handle(request, rasa_url, rasa_token, db_path, request.app.ctx.http)
 
+    @app.get("/favicon.ico")
+    async def favicon(_request: Request):
+        return response.empty(status=204)
+
     @app.get("/healthz")
     async def health(_request: Request):
         return response.json({"status": "ok"})

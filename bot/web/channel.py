@@ -1,4 +1,4 @@
-"""Rasa's socket.io channel with two fixes the citizen widget needs.
+"""Rasa's socket.io channel with the fixes the citizen widget needs.
 
 Use it in credentials.yml instead of the built-in ``socketio:`` key, with the same settings:
 
@@ -16,13 +16,15 @@ Use it in credentials.yml instead of the built-in ``socketio:`` key, with the sa
    such as ``{"type": "staff_message", "text": ..., "staff_name": ...}`` raises a TypeError.
    Here a custom payload is sent as the event's data, as it is; the old form
    ``{"data": {...}}`` (optionally with ``room``) still works.
-
 3. Cross-origin access for the widget's page is set here, for the socket.io path only: the
    origins in ``cors_allowed_origins`` (credentials) or, if that is absent, in the environment
    variable ``WIDGET_ORIGINS`` (comma-separated, e.g. ``http://127.0.0.1:8080``). python-engineio
    then answers those origins with CORS headers and refuses every other origin, also for
    WebSocket. With neither set, it behaves as Rasa's channel (origins from ``rasa run --cors``).
    Do not list the same origin in both places: the header would be sent twice.
+4. A message with buttons and no text no longer breaks the reply (Rasa called ``text.strip()`` on
+   ``None``), and an error while handling a message is logged and still acknowledged, so the widget
+   does not send the same message again.
 
 The channel keeps the name ``socketio``, its path (``/socket.io``) and its events.
 """
@@ -45,6 +47,11 @@ _EMIT_KEYWORDS = {"data", "room", "to", "skip_sid", "namespace", "callback"}
 
 
 class SocketIOOutput(rasa_socketio.SocketIOOutput):
+    async def send_text_with_buttons(self, recipient_id: Text, text: Optional[Text], buttons: List[Dict[Text, Any]],
+                                     **kwargs: Any) -> None:
+        # Rasa's version calls text.strip(): a message with buttons and no text raised AttributeError.
+        await super().send_text_with_buttons(recipient_id, text or "", buttons, **kwargs)
+
     async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any) -> None:
         if "data" in json_message and set(json_message) <= _EMIT_KEYWORDS:
             room = json_message.get("room") or json_message.get("to") or recipient_id
@@ -63,7 +70,7 @@ def allowed_origins(configured: Any) -> List[Text]:
 
 
 class SocketIOInput(rasa_socketio.SocketIOInput):
-    """Rasa's socket.io input channel, with the session room actually entered."""
+    """Rasa's socket.io input channel with the fixes above."""
 
     cors_allowed_origins: List[Text] = []
 
@@ -114,7 +121,10 @@ class SocketIOInput(rasa_socketio.SocketIOInput):
             if not isinstance(metadata, dict):
                 metadata = {}
             output_channel = SocketIOOutput(sio, self.bot_message_evt)
-            await on_new_message(UserMessage(text, output_channel, sender_id, input_channel=self.name(),
-                                             metadata=metadata))
+            try:
+                await on_new_message(UserMessage(text, output_channel, sender_id, input_channel=self.name(),
+                                                 metadata=metadata))
+            except Exception:  # noqa: BLE001 - logged; the client still gets its acknowledgement
+                logger.exception(f"Handling a socket.io message of {sender_id} failed.")
 
         return blueprint

@@ -46,7 +46,7 @@
       typing: "De assistent schrijft een antwoord\u2026", helpful: "Was dit antwoord nuttig?",
       up: "Ja, dit antwoord was nuttig", down: "Nee, dit antwoord was niet nuttig",
       thanks: "Bedankt voor uw reactie.", feedbackFailed: "Uw reactie is niet opgeslagen. Probeer het later opnieuw.",
-      pending: "Nog niet verstuurd", offline: "Geen verbinding. Uw berichten worden verstuurd zodra de verbinding terug is.",
+      pending: "Nog niet verstuurd", failed: "Niet afgeleverd. Probeer het opnieuw.", offline: "Geen verbinding. Uw berichten worden verstuurd zodra de verbinding terug is.",
       reconnecting: "Verbinding wordt hersteld\u2026", newWindow: "(opent in een nieuw venster)", choices: "Keuzes"
     },
     en: {
@@ -58,7 +58,7 @@
       typing: "The assistant is writing an answer\u2026", helpful: "Was this answer helpful?",
       up: "Yes, this answer was helpful", down: "No, this answer was not helpful",
       thanks: "Thank you for your feedback.", feedbackFailed: "Your feedback was not saved. Please try again later.",
-      pending: "Not sent yet", offline: "No connection. Your messages will be sent as soon as the connection is back.",
+      pending: "Not sent yet", failed: "Not delivered. Please try again.", offline: "No connection. Your messages will be sent as soon as the connection is back.",
       reconnecting: "Reconnecting\u2026", newWindow: "(opens in a new window)", choices: "Choices"
     },
     fr: {
@@ -70,7 +70,7 @@
       typing: "L'assistant r\u00e9dige une r\u00e9ponse\u2026", helpful: "Cette r\u00e9ponse vous a-t-elle aid\u00e9 ?",
       up: "Oui, cette r\u00e9ponse m'a aid\u00e9", down: "Non, cette r\u00e9ponse ne m'a pas aid\u00e9",
       thanks: "Merci pour votre avis.", feedbackFailed: "Votre avis n'a pas \u00e9t\u00e9 enregistr\u00e9. R\u00e9essayez plus tard.",
-      pending: "Pas encore envoy\u00e9", offline: "Pas de connexion. Vos messages seront envoy\u00e9s d\u00e8s que la connexion sera r\u00e9tablie.",
+      pending: "Pas encore envoy\u00e9", failed: "Non distribu\u00e9. Veuillez r\u00e9essayer.", offline: "Pas de connexion. Vos messages seront envoy\u00e9s d\u00e8s que la connexion sera r\u00e9tablie.",
       reconnecting: "Reconnexion\u2026", newWindow: "(s'ouvre dans une nouvelle fen\u00eatre)", choices: "Choix"
     }
   };
@@ -224,10 +224,11 @@
     label(languages, "language", "aria-label");
     ui.languageButtons = {};
     LANGUAGES.forEach(function (code) {
+      // Visible "EN", heard "EN English": the accessible name contains the visible text.
       var button = el("button", "vbs-language", code.toUpperCase());
       button.type = "button";
       button.lang = code;
-      button.setAttribute("aria-label", LANGUAGE_NAMES[code]);
+      button.appendChild(el("span", "vbs-sr-only", " " + LANGUAGE_NAMES[code]));
       button.setAttribute("title", LANGUAGE_NAMES[code]);
       button.addEventListener("click", function () { changeLanguage(code); });
       ui.languageButtons[code] = button;
@@ -333,7 +334,7 @@
       mine.setAttribute("data-entry", String(entry.id));
       mine.appendChild(speaker("you"));
       mine.appendChild(el("span", "vbs-text", entry.text));
-      if (entry.pending) { mine.appendChild(label(el("span", "vbs-pending"), "pending")); }
+      if (entry.pending || entry.failed) { mine.appendChild(label(el("span", "vbs-pending"), entry.failed ? "failed" : "pending")); }
       ui.log.appendChild(mine);
       return;
     }
@@ -454,6 +455,7 @@
   var socket = null;
   var ready = false;        // connected and the session confirmed
   var inflight = {};        // outbox ids emitted on the current connection, waiting for their ack
+  var dropped = false;      // the connection was lost (or never made) and is being retried
   var typingTimer = null;
 
   function send(message, display) {
@@ -472,11 +474,24 @@
     if (node) { node.parentNode.removeChild(node); }
   }
 
+  function markFailed(id) {
+    state.entries.forEach(function (entry) { if (entry.id === id) { delete entry.pending; entry.failed = true; } });
+    var bubble = ui.log.querySelector('[data-entry="' + id + '"]');
+    if (bubble && !bubble.querySelector(".vbs-pending")) { bubble.appendChild(label(el("span", "vbs-pending"), "failed")); }
+  }
+
   function flush() {
     if (!ready || !socket) { return; }
+    // A message sent on three connections without an acknowledgement is given up, not resent forever.
+    state.outbox = state.outbox.filter(function (item) {
+      if ((item.tries || 0) < 3 || inflight[item.id]) { return true; }
+      markFailed(item.id);
+      return false;
+    });
     state.outbox.forEach(function (item) {
       if (inflight[item.id]) { return; }
       inflight[item.id] = true;
+      item.tries = (item.tries || 0) + 1;
       markSent(item.id);
       typingOn();
       // Rasa acknowledges after it has handled the message; only then is it off the queue.
@@ -504,7 +519,7 @@
   function showStatus() {
     var key = "";
     if (!navigator.onLine) { key = "offline"; }
-    else if (socket && !ready && (state.outbox.length || socket.__dropped)) { key = "reconnecting"; }
+    else if (socket && !ready && (state.outbox.length || dropped)) { key = "reconnecting"; }
     ui.status.textContent = key ? t(key) : "";
     ui.status.hidden = !key;
     ui.root.classList.toggle("vbs-is-offline", !!key);
@@ -520,7 +535,8 @@
 
   function giveFeedback(turnId, vote, box, note) {
     var texts = state.entries.filter(function (e) { return e.from === "bot" && e.turn === turnId; })
-      .map(function (e) { return e.text; }).join("\n").slice(0, 1000);
+      .map(function (e) { return e.text; }).join("\n").slice(0, 500);   // the server stores no text
+    if (state.votes[turnId]) { return; }   // one vote per answer
     state.votes[turnId] = vote;
     save();
     Array.prototype.forEach.call(box.querySelectorAll(".vbs-thumb"), function (button) {
@@ -566,19 +582,20 @@
           save();
         }
         ready = true;
-        socket.__dropped = false;
+        dropped = false;
         showStatus();
         flush();
       });
       socket.on("bot_uttered", receive);
-      socket.on("disconnect", function () {
+      socket.on("disconnect", function (reason) {
         ready = false;
+        if (reason === "io server disconnect") { socket.connect(); }
         inflight = {};
-        socket.__dropped = true;
+        dropped = true;
         typingOff();
         showStatus();
       });
-      socket.on("connect_error", function () { socket.__dropped = true; showStatus(); });
+      socket.on("connect_error", function () { dropped = true; showStatus(); });
       if (!navigator.onLine) { socket.disconnect(); }
     });
   }
@@ -626,7 +643,10 @@
     send: function (text) { send(String(text), String(text)); },
     /** Shows a bot_uttered payload as if it came from the server (used by tests). */
     renderMessage: function (payload) { return receive(payload); },
-    sessionId: function () { return state.sessionId; }
+    sessionId: function () { return state.sessionId; },
+    /** Messages not yet handled by the assistant (queued or waiting for Rasa's acknowledgement). */
+    pending: function () { return state.outbox.length; },
+    connected: function () { return ready; }
   };
 
   // The stylesheet first, so the launcher never shows unstyled.

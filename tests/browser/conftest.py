@@ -1,0 +1,163 @@
+"""Browser tests of the citizen chat widget: the real assistant (action server + Rasa), the real web
+app (`python -m bot.web`) and the system Chromium (/usr/bin/chromium, Debian's package), driven by
+Playwright. No browser is ever downloaded: `scripts/install-browser.sh` installs Chromium."""
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+import yaml
+
+from bot.servers import free_port, running_assistant
+from tests.conftest import PROJECT
+
+MODEL = PROJECT / "models" / "assistant.tar.gz"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARTIFACTS = PROJECT / "test-artifacts" / "browser"
+AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
+TOKEN = "browser-test-token"
+CHANNEL = "bot.web.channel.SocketIOInput"
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Path:
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `bash scripts/install-browser.sh` (Debian packages chromium "
+                    "and chromium-driver); the browser tests never download a browser")
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def web_port() -> int:
+    return free_port()
+
+
+@pytest.fixture(scope="session")
+def assistant(tmp_path_factory, catalogue_db, web_port, chromium):
+    """The assistant, with the widget's origin allowed on its socket.io channel."""
+    if not MODEL.exists():
+        pytest.fail(f"no trained model at {MODEL}: run `make train` (make test does this)")
+    credentials = yaml.safe_load((PROJECT / "credentials.yml").read_text()) or {}
+    if CHANNEL not in credentials:
+        pytest.fail(f"credentials.yml must configure the socket.io channel as `{CHANNEL}:` (not `socketio:`): "
+                    "Rasa 3.6's own channel never delivers replies with python-socketio >= 5.10 "
+                    "(RasaHQ/rasa#13027) and cannot send custom payloads; see bot/web/channel.py")
+    with contextlib.ExitStack() as stack:
+        # Read by bot.web.channel in the Rasa server; set only while the servers start.
+        with pytest.MonkeyPatch.context() as environment:
+            environment.setenv("WIDGET_ORIGINS", f"http://127.0.0.1:{web_port}")
+            running = stack.enter_context(
+                running_assistant(MODEL, catalogue_db, TOKEN, tmp_path_factory.mktemp("servers")))
+        yield running
+
+
+@pytest.fixture(scope="session")
+def web(assistant, web_port, tmp_path_factory):
+    """`python -m bot.web` on a free port, pointing at the assistant; yields (base URL, insights db)."""
+    scratch = tmp_path_factory.mktemp("web")
+    insights = scratch / "insights.db"
+    log = scratch / "web.log"
+    env = {**os.environ, "WEB_PORT": str(web_port), "RASA_URL": assistant.url, "RASA_TOKEN": assistant.token,
+           "INSIGHTS_DB": str(insights)}
+    process = subprocess.Popen([sys.executable, "-m", "bot.web"], cwd=PROJECT, env=env,
+                               stdout=log.open("w"), stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{web_port}"
+    try:
+        deadline = time.time() + 60
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"the web app stopped while starting:\n{log.read_text()[-3000:]}")
+            with contextlib.suppress(requests.RequestException):
+                if requests.get(f"{base}/healthz", timeout=2).ok:
+                    break
+            if time.time() > deadline:
+                pytest.fail(f"the web app did not start in 60 s:\n{log.read_text()[-3000:]}")
+            time.sleep(0.3)
+        yield base, insights
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="session")
+def browser(chromium):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+class PageProblems:
+    """Console errors, page errors, CSP violations and dialogs seen by a page."""
+
+    def __init__(self, page):
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        page.on("pageerror", lambda error: self.errors.append(f"page error: {error}"))
+        page.on("console", self._console)
+        page.on("dialog", self._dialog)
+
+    def _console(self, message):
+        if message.type == "error" and "net::ERR_INTERNET_DISCONNECTED" not in message.text \
+                and "Failed to load resource" not in message.text:
+            self.errors.append(f"console error: {message.text}")
+        if "Content Security Policy" in message.text:
+            self.errors.append(f"CSP violation: {message.text}")
+
+    def _dialog(self, dialog):
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+
+@pytest.fixture
+def context_factory(browser):
+    contexts = []
+
+    def make(**options):
+        options = {"viewport": {"width": 1280, "height": 800}, "locale": "nl-NL", **options}
+        context = browser.new_context(**options)
+        context.set_default_timeout(30_000)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def load_demo(context, base: str):
+    page = context.new_page()
+    problems = PageProblems(page)
+    page.route("**/__test__/axe.js", lambda route: route.fulfill(
+        status=200, content_type="text/javascript", body=AXE.read_text(encoding="utf-8")))
+    page.goto(base + "/")
+    page.locator(".vbs-launcher").wait_for()
+    return page, problems
+
+
+@pytest.fixture
+def demo(web, context_factory):
+    """The demo page in a fresh browser context (fresh sessionStorage); yields (page, problems)."""
+    base, _ = web
+    page, problems = load_demo(context_factory(), base)
+    yield page, problems
+    assert not problems.errors, problems.errors
