@@ -34,6 +34,8 @@ def create_app(rasa_url: str, rasa_token: str, handover_db: str | None = None, c
     store = HandoverStore(handover_db)
     catalogue = CatalogueRepository(catalogue_db or database_path())
     app.blueprint(staff.create_blueprint(store, RasaClient(rasa_url, rasa_token), catalogue, secure_cookies))
+    from bot.console import editor
+    app.blueprint(editor.create_blueprint(store, catalogue, secure_cookies))
 
     @app.get("/")
     async def home(request):

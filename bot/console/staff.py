@@ -5,7 +5,6 @@ with textContent: it is always shown as text, never as HTML.
 """
 from __future__ import annotations
 
-import functools
 import secrets
 from datetime import datetime, timezone
 from pathlib import Path
@@ -13,6 +12,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sanic import Blueprint, Request, response
 
+from bot.console.auth import make_login_required
 from bot.console.rasa_client import RasaClient
 from bot.console.sessions import COOKIE, Sessions
 from bot.handover.store import HandoverStore
@@ -48,27 +48,7 @@ def create_blueprint(store: HandoverStore, rasa: RasaClient, catalogue, secure_c
     sessions = Sessions(store)
     bp.static("/static", str(HERE / "static"), name="static")
 
-    def login_required(roles=("staff", "admin"), api=False):
-        def decorator(handler):
-            @functools.wraps(handler)
-            async def wrapper(request: Request, *args, **kwargs):
-                session = sessions.find(request.cookies.get(COOKIE))
-                if session is None:
-                    return response.json({"error": "login required"}, status=401) if api \
-                        else response.redirect("/staff/login")
-                user = store.user(session["username"])
-                if user is None or user["role"] not in roles:
-                    return response.json({"error": "forbidden"}, status=403) if api \
-                        else render("error.html", status=403, message="U heeft geen toegang tot deze pagina.")
-                if request.method == "POST":
-                    sent = request.headers.get("x-csrf-token") or (request.form.get("csrf") if request.form else None)
-                    if not sent or not secrets.compare_digest(sent, session["csrf"]):
-                        return response.json({"error": "invalid CSRF token"}, status=403)
-                store.touch_presence(user["username"])
-                request.ctx.user, request.ctx.session = user, session
-                return await handler(request, *args, **kwargs)
-            return wrapper
-        return decorator
+    login_required = make_login_required(store, sessions, render)
 
     def teams_of(user: dict) -> list[str] | None:
         teams = [t for t in (user["teams"] or "").split(",") if t]

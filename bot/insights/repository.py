@@ -1,0 +1,439 @@
+"""InsightsRepository: every query behind the editors' insights, read-only.
+
+Sources:
+- Rasa's tracker store (SQLite, env TRACKER_DB, default build/tracker.db), table `events` as
+  SQLTrackerStore writes it: one row per event with sender_id, type_name, timestamp, intent_name
+  (user messages), action_name (the action's name; for a `slot` event the slot's name) and data
+  (the event as JSON). Opened read-only.
+- The handover store (HandoverStore): `handovers` (team, reason, language, satisfaction) and
+  `callbacks` (team, language).
+- The feedback database of the chat widget (env INSIGHTS_DB, default build/insights.db), table
+  `feedback` (created_at, conversation_id, vote, product, language), when it exists.
+
+Definitions (per ISO week in Europe/Amsterdam and per conversation language):
+- a *conversation* is a sender id with at least one message from the citizen in the period; its
+  week is that of its first message, its language the language most of its messages had;
+- a message *could not be answered* when NLU gave `nlu_fallback`, `action_fallback` ran, the
+  assistant counted it as not understood (slot `fallback_count` > 0), or it led to offering a
+  person because the assistant was stuck (`handover_reason` not_understood/stuck); a thumbs-down
+  counts too, with the citizen's last message before it as the question;
+- a conversation is *handed over* when a person took it on: slot `handover` queued, live,
+  callback or closed, or a row in `handovers` or `callbacks`; *containment* is the share of
+  conversations without that (an offer the citizen declined still counts as contained);
+- *asked products* are `product` slot events (each answer about a product), with the number of
+  distinct conversations beside it.
+
+Nothing that leaves this class carries a conversation id; every citizen text is redacted.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from itertools import groupby
+from pathlib import Path
+
+import sqlite_utils
+
+from bot.catalogue.paths import PROJECT_DIR
+from bot.handover.privacy import redact
+from bot.insights.clusters import Group, Question, group_questions
+from bot.insights.periods import Period, week_of, week_of_iso
+
+DEFAULT_LANGUAGE = "nl"              # the domain's initial value of the `language` slot
+DEFAULT_LANGUAGES = ("nl", "en", "fr")
+SLOTS = ("product", "language", "handover", "handover_reason", "fallback_count")
+FALLBACK_INTENTS = ("nlu_fallback",)
+FALLBACK_ACTIONS = ("action_fallback",)
+STUCK_REASONS = ("not_understood", "stuck")
+HANDED_OVER = ("queued", "live", "callback", "closed")
+# Slots carry over between sessions: events from a day before the period give the language
+# a conversation already had.
+LOOK_BACK_SECONDS = 86400
+MAX_QUESTION = 300
+TOP_PRODUCTS = 15
+
+
+def tracker_db_path() -> Path:
+    return _project_path(os.environ.get("TRACKER_DB"), PROJECT_DIR / "build" / "tracker.db")
+
+
+def insights_db_path() -> Path:
+    return _project_path(os.environ.get("INSIGHTS_DB"), PROJECT_DIR / "build" / "insights.db")
+
+
+def _project_path(value: str | None, default: Path) -> Path:
+    if not value:
+        return default
+    path = Path(value)
+    return path if path.is_absolute() else PROJECT_DIR / path
+
+
+def _read_only(path: Path) -> sqlite_utils.Database | None:
+    if not path.exists():
+        return None
+    connection = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True, check_same_thread=False)
+    connection.execute("PRAGMA busy_timeout=5000")
+    return sqlite_utils.Database(connection)
+
+
+def _utc(timestamp: float) -> str:
+    return datetime.fromtimestamp(timestamp, timezone.utc).isoformat(timespec="seconds")
+
+
+def _margin(start: float, end: float) -> list[str]:
+    """Bounds for comparing ISO texts in SQL: a day wider, so that any UTC offset is inside;
+    _within then keeps the rows that are really in the period."""
+    return [_utc(start - LOOK_BACK_SECONDS), _utc(end + LOOK_BACK_SECONDS)]
+
+
+def _within(rows, start: float, end: float) -> list[dict]:
+    return [row for row in rows if (moment := _timestamp(row["created_at"])) is not None and start <= moment < end]
+
+
+def _timestamp(stamp: str | None) -> float | None:
+    try:
+        moment = datetime.fromisoformat(stamp or "")
+    except ValueError:
+        return None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).timestamp()
+
+
+@dataclass
+class _Turn:
+    timestamp: float
+    text: str
+    language: str
+    unanswered: bool = False
+
+    @property
+    def is_payload(self) -> bool:          # a button ("/choose_product{...}"), not typed words
+        return self.text.startswith("/")
+
+
+@dataclass
+class _Conversation:
+    turns: list[_Turn] = field(default_factory=list)
+    products: list[tuple[float, str, str]] = field(default_factory=list)   # (timestamp, language, product)
+    handovers: list[tuple[float, str, str | None]] = field(default_factory=list)   # (timestamp, state, reason)
+
+    @property
+    def language(self) -> str:
+        counts = Counter(t.language for t in self.turns)
+        return min(counts, key=lambda lang: (-counts[lang], lang)) if counts else DEFAULT_LANGUAGE
+
+    @property
+    def week(self) -> str:
+        return week_of(self.turns[0].timestamp)
+
+
+@dataclass
+class GroupRow:
+    """A group of similar questions, with the products `resolve` suggests for it."""
+    group: Group
+    suggestions: list[str]
+
+    @property
+    def suggested(self) -> str | None:
+        return self.suggestions[0] if self.suggestions else None
+
+
+@dataclass
+class Report:
+    period: Period
+    language: str | None
+    languages: list[str]                 # the series shown: all languages, or the chosen one
+    weeks: list[str]
+    unanswered: list[dict]               # week, language, not_understood, thumbs_down
+    groups: list[GroupRow]
+    products: list[dict]                 # week, language, product, questions, conversations
+    top_products: list[dict]             # product, questions, conversations
+    containment: list[dict]              # week, language, conversations, handed_over, contained, containment, handover_rate
+    handovers: list[dict]                # week, language, kind, reason, team, count
+    satisfaction: list[dict]             # week, language, scores, average, score_1..score_5, thumbs_up, thumbs_down
+    totals: dict
+
+    def series(self, rows: list[dict], value: str, ratio_of: tuple[str, str] | None = None) -> dict[str, list[float]]:
+        """Per language, the week-by-week values of `value` in `rows` (or the ratio of two sums)."""
+        result = {}
+        for language in self.languages:
+            values = []
+            for week in self.weeks:
+                selected = [r for r in rows if r["week"] == week and r["language"] == language]
+                if ratio_of:
+                    numerator = sum(r[ratio_of[0]] for r in selected)
+                    denominator = sum(r[ratio_of[1]] for r in selected)
+                    values.append(numerator / denominator if denominator else 0)
+                else:
+                    values.append(sum(r[value] or 0 for r in selected))
+            result[language] = values
+        return result
+
+
+class InsightsRepository:
+    def __init__(self, tracker_db: str | os.PathLike | None = None, handover_store=None,
+                 insights_db: str | os.PathLike | None = None, catalogue=None):
+        self.tracker_path = Path(tracker_db) if tracker_db else tracker_db_path()
+        self.insights_path = Path(insights_db) if insights_db else insights_db_path()
+        self.store = handover_store
+        self.catalogue = catalogue
+
+    # ── the report ─────────────────────────────────────────────────────────────────────────
+    def languages(self) -> list[str]:
+        if self.catalogue is not None:
+            try:
+                return list(self.catalogue.languages())
+            except FileNotFoundError:
+                pass
+        return list(DEFAULT_LANGUAGES)
+
+    def report(self, period: Period, language: str | None = None, suggest: bool = True) -> Report:
+        start, end = period.bounds()
+        conversations = self._conversations(start, end)
+        handover_rows = self._handover_rows(start, end)
+        callback_rows = self._callback_rows(start, end)
+        feedback = self._feedback_rows(start, end)
+        known = self.languages()
+        found = {c.language for c in conversations.values()} | {r["language"] for r in handover_rows if r["language"]}
+        languages = [language] if language else known + sorted(found - set(known) - {None})
+
+        def wanted(week: str | None, lang: str | None) -> bool:
+            return period.contains(week) and (language is None or lang == language)
+
+        questions = self._questions(conversations, feedback, wanted)
+        unanswered = self._unanswered_table(questions, wanted)
+        products = self._products_table(conversations, wanted)
+        containment = self._containment_table(conversations, handover_rows, callback_rows, wanted)
+        handovers = self._handovers_table(conversations, handover_rows, callback_rows, wanted)
+        satisfaction = self._satisfaction_table(handover_rows, feedback, conversations, wanted)
+        groups = [GroupRow(g, self.suggest(g.representative, g.language) if suggest else [])
+                  for g in group_questions(questions)]
+
+        top: dict[str, dict] = {}
+        for row in products:
+            entry = top.setdefault(row["product"], {"product": row["product"], "questions": 0, "conversations": 0})
+            entry["questions"] += row["questions"]
+            entry["conversations"] += row["conversations"]
+        top_products = sorted(top.values(), key=lambda r: (-r["questions"], r["product"]))[:TOP_PRODUCTS]
+        total_conversations = sum(r["conversations"] for r in containment)
+        handed_over = sum(r["handed_over"] for r in containment)
+        scores = [r for r in satisfaction if r["scores"]]
+        score_sum = sum((r["average"] or 0) * r["scores"] for r in scores)
+        score_count = sum(r["scores"] for r in scores)
+        totals = {
+            "conversations": total_conversations,
+            "handed_over": handed_over,
+            "containment": (total_conversations - handed_over) / total_conversations if total_conversations else None,
+            "not_understood": sum(r["not_understood"] for r in unanswered),
+            "thumbs_down": sum(r["thumbs_down"] for r in satisfaction),
+            "thumbs_up": sum(r["thumbs_up"] for r in satisfaction),
+            "scores": score_count,
+            "satisfaction": score_sum / score_count if score_count else None,
+            "product_questions": sum(r["questions"] for r in products),
+        }
+        return Report(period, language, languages, period.weeks(), unanswered, groups, products, top_products,
+                      containment, handovers, satisfaction, totals)
+
+    def suggest(self, question: str, language: str, limit: int = 3) -> list[str]:
+        """Products the catalogue's search finds for a question, best first."""
+        if self.catalogue is None or not question.strip():
+            return []
+        try:
+            return [m.product_id for m in self.catalogue.resolve(question, language, limit=limit)]
+        except FileNotFoundError:
+            return []
+
+    # ── reading the sources ────────────────────────────────────────────────────────────────
+    def _conversations(self, start: float, end: float) -> dict[str, _Conversation]:
+        db = _read_only(self.tracker_path)
+        if db is None:
+            return {}
+        try:
+            if "events" not in db.table_names():
+                return {}
+            slots = ",".join("?" * len(SLOTS))
+            actions = ",".join("?" * len(FALLBACK_ACTIONS))
+            rows = db.execute(
+                "select sender_id, type_name, timestamp, intent_name, action_name, data from events "
+                "where timestamp >= ? and timestamp < ? and (type_name = 'user' "
+                f"or (type_name = 'slot' and action_name in ({slots})) "
+                f"or (type_name = 'action' and action_name in ({actions}))) "
+                "order by sender_id, id",
+                [start - LOOK_BACK_SECONDS, end, *SLOTS, *FALLBACK_ACTIONS]).fetchall()
+        finally:
+            db.close()
+        conversations: dict[str, _Conversation] = {}
+        for sender_id, events in groupby(rows, key=lambda r: r[0]):
+            conversation = _Conversation()
+            language, reason, turn = DEFAULT_LANGUAGE, None, None
+            for _, type_name, timestamp, intent, action, data in events:
+                timestamp = timestamp or 0.0
+                inside = timestamp >= start
+                try:
+                    event = json.loads(data or "{}")
+                except ValueError:
+                    event = {}
+                if type_name == "user":
+                    turn = _Turn(timestamp, str(event.get("text") or ""), language) if inside else None
+                    if turn is not None:
+                        conversation.turns.append(turn)
+                        turn.unanswered = intent in FALLBACK_INTENTS
+                elif type_name == "action":
+                    if turn is not None:
+                        turn.unanswered = True
+                else:
+                    value = event.get("value")
+                    if action == "language" and isinstance(value, str) and value:
+                        language = value
+                        if turn is not None:
+                            turn.language = value
+                    elif action == "product" and isinstance(value, str) and value and inside:
+                        conversation.products.append((timestamp, language, value))
+                    elif action == "fallback_count" and isinstance(value, (int, float)) and value > 0:
+                        if turn is not None:
+                            turn.unanswered = True
+                    elif action == "handover_reason":
+                        reason = value if isinstance(value, str) else None
+                        if turn is not None and reason in STUCK_REASONS:
+                            turn.unanswered = True
+                    elif action == "handover" and value in HANDED_OVER and inside:
+                        conversation.handovers.append((timestamp, value, reason))
+            if conversation.turns:
+                conversations[sender_id] = conversation
+        return conversations
+
+    def _handover_rows(self, start: float, end: float) -> list[dict]:
+        if self.store is None:
+            return []
+        return _within(self.store.db["handovers"].rows_where(
+            "created_at >= ? and created_at < ?", _margin(start, end),
+            select="conversation_id, team, status, language, product, reason, created_at, satisfaction"), start, end)
+
+    def _callback_rows(self, start: float, end: float) -> list[dict]:
+        if self.store is None:
+            return []
+        return _within(self.store.db["callbacks"].rows_where(
+            "created_at >= ? and created_at < ?", _margin(start, end),
+            select="conversation_id, team, language, product, created_at"), start, end)
+
+    def _feedback_rows(self, start: float, end: float) -> list[dict]:
+        db = _read_only(self.insights_path)
+        if db is None:
+            return []
+        try:
+            if "feedback" not in db.table_names():
+                return []
+            return _within(db["feedback"].rows_where(
+                "created_at >= ? and created_at < ?", _margin(start, end),
+                select="created_at, conversation_id, vote, product, language"), start, end)
+        finally:
+            db.close()
+
+    # ── the tables ─────────────────────────────────────────────────────────────────────────
+    @staticmethod
+    def _questions(conversations: dict[str, _Conversation], feedback: list[dict], wanted) -> list[Question]:
+        questions = []
+        for conversation in conversations.values():
+            for turn in conversation.turns:
+                week = week_of(turn.timestamp)
+                if turn.unanswered and not turn.is_payload and turn.text.strip() and wanted(week, turn.language):
+                    questions.append(Question(redact(turn.text.strip())[:MAX_QUESTION], turn.language, week, "fallback"))
+        for row in feedback:
+            if row["vote"] != "down":
+                continue
+            conversation = conversations.get(row["conversation_id"])
+            moment = _timestamp(row["created_at"])
+            turns = [t for t in (conversation.turns if conversation else [])
+                     if not t.is_payload and t.text.strip() and moment is not None and t.timestamp <= moment + 1]
+            language = row["language"] or (conversation.language if conversation else DEFAULT_LANGUAGE)
+            week = week_of_iso(row["created_at"])
+            if turns and wanted(week, language):
+                questions.append(Question(redact(turns[-1].text.strip())[:MAX_QUESTION], language, week,
+                                          "thumbs_down", row["product"]))
+        return questions
+
+    @staticmethod
+    def _unanswered_table(questions: list[Question], wanted) -> list[dict]:
+        counts: dict[tuple, Counter] = defaultdict(Counter)
+        for question in questions:
+            counts[(question.week, question.language)][question.source] += 1
+        return [{"week": week, "language": language, "not_understood": c["fallback"], "thumbs_down": c["thumbs_down"]}
+                for (week, language), c in sorted(counts.items())]
+
+    @staticmethod
+    def _products_table(conversations: dict[str, _Conversation], wanted) -> list[dict]:
+        questions: Counter = Counter()
+        senders: dict[tuple, set] = defaultdict(set)
+        for sender_id, conversation in conversations.items():
+            for timestamp, language, product in conversation.products:
+                key = (week_of(timestamp), language, product)
+                if wanted(key[0], language):
+                    questions[key] += 1
+                    senders[key].add(sender_id)
+        return [{"week": w, "language": l, "product": p, "questions": n, "conversations": len(senders[(w, l, p)])}
+                for (w, l, p), n in sorted(questions.items())]
+
+    @staticmethod
+    def _containment_table(conversations, handover_rows, callback_rows, wanted) -> list[dict]:
+        with_person = {r["conversation_id"] for r in handover_rows} | {r["conversation_id"] for r in callback_rows}
+        table: dict[tuple, dict] = {}
+        for sender_id, conversation in conversations.items():
+            key = (conversation.week, conversation.language)
+            if not wanted(*key):
+                continue
+            row = table.setdefault(key, {"week": key[0], "language": key[1], "conversations": 0, "handed_over": 0})
+            row["conversations"] += 1
+            row["handed_over"] += bool(conversation.handovers or sender_id in with_person)
+        for row in table.values():
+            row["contained"] = row["conversations"] - row["handed_over"]
+            row["containment"] = round(row["contained"] / row["conversations"], 4)
+            row["handover_rate"] = round(row["handed_over"] / row["conversations"], 4)
+        return [table[k] for k in sorted(table)]
+
+    @staticmethod
+    def _handovers_table(conversations, handover_rows, callback_rows, wanted) -> list[dict]:
+        counts: Counter = Counter()
+        for row in handover_rows:
+            key = (week_of_iso(row["created_at"]), row["language"] or DEFAULT_LANGUAGE, "chat",
+                   row["reason"] or "unknown", row["team"] or "unknown")
+            if wanted(key[0], key[1]):
+                counts[key] += 1
+        for row in callback_rows:
+            conversation = conversations.get(row["conversation_id"])
+            reasons = [r for _, state, r in (conversation.handovers if conversation else []) if state == "callback"]
+            key = (week_of_iso(row["created_at"]), row["language"] or DEFAULT_LANGUAGE, "callback",
+                   (reasons[-1] if reasons else None) or "unknown", row["team"] or "unknown")
+            if wanted(key[0], key[1]):
+                counts[key] += 1
+        return [{"week": w, "language": l, "kind": k, "reason": r, "team": t, "count": n}
+                for (w, l, k, r, t), n in sorted(counts.items())]
+
+    @staticmethod
+    def _satisfaction_table(handover_rows, feedback, conversations, wanted) -> list[dict]:
+        table: dict[tuple, dict] = {}
+
+        def row_for(week, language):
+            return table.setdefault((week, language), {
+                "week": week, "language": language, "scores": 0, "average": None,
+                **{f"score_{n}": 0 for n in range(1, 6)}, "thumbs_up": 0, "thumbs_down": 0})
+
+        for handover in handover_rows:
+            score = handover["satisfaction"]
+            week, language = week_of_iso(handover["created_at"]), handover["language"] or DEFAULT_LANGUAGE
+            if isinstance(score, int) and 1 <= score <= 5 and wanted(week, language):
+                row = row_for(week, language)
+                row["scores"] += 1
+                row[f"score_{score}"] += 1
+        for vote in feedback:
+            conversation = conversations.get(vote["conversation_id"])
+            language = vote["language"] or (conversation.language if conversation else DEFAULT_LANGUAGE)
+            week = week_of_iso(vote["created_at"])
+            if vote["vote"] in ("up", "down") and wanted(week, language):
+                row_for(week, language)[f"thumbs_{vote['vote']}"] += 1
+        for row in table.values():
+            if row["scores"]:
+                row["average"] = round(sum(n * row[f"score_{n}"] for n in range(1, 6)) / row["scores"], 2)
+        return [table[k] for k in sorted(table)]

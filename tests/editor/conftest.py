@@ -1,0 +1,122 @@
+"""Fixtures of the editors' console tests. Nothing here touches the project's own knowledge/ or
+build/: every test works on a copy of knowledge/ and databases in a temporary folder."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+
+from bot.catalogue.build import build
+from bot.catalogue.repository import CatalogueRepository
+from bot.console.editor import CatalogueEditor
+from bot.handover.store import HandoverStore
+from bot.servers import _wait_until, free_port
+from tests.conftest import PROJECT
+from tests.editor import data
+
+PASSWORDS = {"eva": "editor-password-eva", "sanne": "staff-password-sanne", "adam": "admin-password-adam"}
+ROLES = {"eva": "editor", "sanne": "staff", "adam": "admin"}
+
+
+@dataclass
+class Workspace:
+    knowledge: Path
+    database: Path
+    store: HandoverStore
+    editor: CatalogueEditor
+    repository: CatalogueRepository
+
+
+def make_workspace(root: Path) -> Workspace:
+    knowledge = root / "knowledge"
+    shutil.copytree(PROJECT / "knowledge", knowledge)
+    database = root / "catalogue.db"
+    build(knowledge, database, report=lambda *_: None)
+    store = HandoverStore(root / "handover.db")
+    return Workspace(knowledge, database, store, CatalogueEditor(knowledge, database, store, report=lambda *_: None),
+                     CatalogueRepository(database))
+
+
+@pytest.fixture
+def workspace(tmp_path) -> Workspace:
+    """A copy of knowledge/, its database, a handover store and the editor working on them."""
+    return make_workspace(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def conversation_data(tmp_path_factory):
+    """Tracker, handover and feedback databases with the conversations of tests/editor/data.py."""
+    root = tmp_path_factory.mktemp("insights")
+    tracker = data.write_tracker(root / "tracker.db")
+    store = HandoverStore(root / "handover.db")
+    data.write_handovers(store)
+    feedback = data.write_feedback(root / "insights.db")
+    return tracker, store, feedback
+
+
+@dataclass
+class Console:
+    url: str
+    workspace: Workspace
+    log: Path
+
+    def session(self, username: str | None) -> requests.Session:
+        """A browser-like session, logged in through the login form (None: anonymous)."""
+        session = requests.Session()
+        if username is None:
+            return session
+        form = session.get(f"{self.url}/staff/login").text
+        csrf = re.search(r'name="csrf" value="([^"]+)"', form).group(1)
+        reply = session.post(f"{self.url}/staff/login", allow_redirects=False,
+                             data={"csrf": csrf, "username": username, "password": PASSWORDS[username]})
+        assert reply.status_code == 302, reply.text
+        return session
+
+
+def start_console(root: Path, workspace: Workspace, extra_env: dict[str, str]) -> tuple[subprocess.Popen, str, Path]:
+    port = free_port()
+    log = root / "console.log"
+    env = {**os.environ, "HANDOVER_DB": str(workspace.store.path), "CATALOGUE_DB": str(workspace.database),
+           "CATALOGUE_SOURCES": str(workspace.knowledge), "CONSOLE_PORT": str(port),
+           "RASA_URL": "http://127.0.0.1:9", "RASA_TOKEN": "unused", **extra_env}
+    process = subprocess.Popen([sys.executable, "-m", "bot.console"], cwd=PROJECT, env=env,
+                               stdout=log.open("w"), stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    _wait_until(f"{url}/health", process, 60, log)
+    return process, url, log
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def create_users(store: HandoverStore) -> None:
+    for username, role in ROLES.items():
+        store.create_user(username, PASSWORDS[username], role, [], username.capitalize())
+
+
+@pytest.fixture(scope="module")
+def console(tmp_path_factory, conversation_data):
+    """`python -m bot.console` on a copy of the catalogue, with the insight fixtures and three users."""
+    root = tmp_path_factory.mktemp("console")
+    workspace = make_workspace(root)
+    tracker, handovers, feedback = conversation_data
+    # the handover store of the console gets the fixture's handovers and callbacks too
+    shutil.copy(handovers.path, workspace.store.path)
+    create_users(workspace.store)
+    process, url, log = start_console(root, workspace, {"TRACKER_DB": str(tracker), "INSIGHTS_DB": str(feedback)})
+    try:
+        yield Console(url, workspace, log)
+    finally:
+        stop(process)
