@@ -7,6 +7,10 @@ from bot.catalogue.build import build
 from bot.catalogue.repository import CatalogueRepository
 
 PROJECT = Path(__file__).resolve().parents[1]
+MODEL = PROJECT / "models" / "assistant.tar.gz"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 @pytest.fixture(scope="session")
@@ -28,3 +32,17 @@ def knowledge_copy(tmp_path) -> Path:
     target = tmp_path / "knowledge"
     shutil.copytree(PROJECT / "knowledge", target)
     return target
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's headless Chromium through Playwright, one per test module. Playwright's sync API
+    keeps an event loop running while it is open, so it must close before tests that use asyncio."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `bash scripts/install-browser.sh` (Debian packages chromium "
+                    "and chromium-driver); the browser tests never download a browser")
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()

@@ -15,12 +15,8 @@ import requests
 import yaml
 
 from bot.servers import free_port, running_assistant
-from tests.conftest import PROJECT
+from tests.conftest import CHROMIUM, MODEL, PROJECT
 
-MODEL = PROJECT / "models" / "assistant.tar.gz"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 ARTIFACTS = PROJECT / "test-artifacts" / "browser"
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 TOKEN = "browser-test-token"
@@ -94,16 +90,6 @@ def web(assistant, web_port, tmp_path_factory):
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             process.kill()
-
-
-@pytest.fixture(scope="session")
-def browser(chromium):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
 
 
 class PageProblems:

@@ -1,29 +1,12 @@
 """The staff console in headless Chromium: log in, claim, reply, close."""
 import uuid
-from pathlib import Path
-
-import pytest
 
 from tests.conftest import PROJECT
 from tests.e2e.conftest import STAFF_PASSWORD
 from tests.e2e.test_rest import say, slots
 from tests.e2e.test_handover import tracker_events
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = PROJECT / "test-artifacts" / "console"
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.fail("Chromium is missing: scripts/install-browser.sh installs it (make test runs it)")
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def test_staff_member_claims_replies_and_closes_in_the_browser(browser, assistant, console):

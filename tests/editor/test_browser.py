@@ -16,13 +16,9 @@ import requests
 import yaml
 
 from bot.servers import running_assistant
-from tests.conftest import PROJECT
+from tests.conftest import CHROMIUM, MODEL, PROJECT
 from tests.editor.conftest import PASSWORDS, create_users, make_workspace, start_console, stop
 
-MODEL = PROJECT / "models" / "assistant.tar.gz"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 AXE = PROJECT / "tests" / "browser" / "vendor" / "axe.min.js"
 ARTIFACTS = PROJECT / "test-artifacts" / "editor"
 TOKEN = "editor-browser-token"
@@ -52,15 +48,6 @@ def servers(tmp_path_factory):
             yield assistant, url, workspace
         finally:
             stop(process)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
 
 
 def say(assistant, text: str, sender: str | None = None) -> list[dict]:
