@@ -33,9 +33,11 @@ EMAIL = re.compile(r"^[\w.+-]+@[\w-]+(\.[\w-]+)+$")
 
 
 def offer_reason(tracker: Tracker) -> str:
+    """Why a person is offered: from the message, or as set by the action that led here."""
     intent = (tracker.latest_message.get("intent") or {}).get("name")
-    return tracker.get_slot("handover_reason") if intent not in REASONS and tracker.get_slot("handover_reason") \
-        else REASONS.get(intent, "stuck")
+    if intent in REASONS:
+        return REASONS[intent]
+    return tracker.get_slot("handover_reason") or "stuck"
 
 
 def conversation_team(tracker: Tracker) -> str:

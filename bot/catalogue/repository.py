@@ -17,6 +17,7 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 
 from bot.catalogue import text
+from bot.catalogue.model import FULL_CONTENT_FIELDS
 
 # Words shorter than this are never "corrected": too many short words are one edit apart.
 FUZZY_MIN_LENGTH = 4
@@ -269,7 +270,6 @@ class CatalogueRepository:
     def missing_content(self, language: str, full: bool = False) -> list[str]:
         """Municipal products without a summary in `language` (or, with `full`, without every
         answer field)."""
-        from bot.catalogue.model import FULL_CONTENT_FIELDS
         fields = FULL_CONTENT_FIELDS if full else ("summary",)
         placeholders = ",".join("?" * len(fields))
         return [r[0] for r in self._db().execute(
