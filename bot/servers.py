@@ -5,6 +5,7 @@ import contextlib
 import os
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -44,6 +45,33 @@ def _wait_until(url: str, process: subprocess.Popen, seconds: int, log: Path) ->
     raise TimeoutError(f"{url} not up after {seconds} s; end of {log}:\n{log.read_text()[-3000:]}")
 
 
+def _stop(processes) -> None:
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@contextlib.contextmanager
+def running_web_app(module: str, port_variable: str, health_path: str, env: dict[str, str], log: Path,
+                    port: int | None = None):
+    """`python -m MODULE` (bot.console, bot.web) on a free port, told through `port_variable`;
+    yields its base URL once `health_path` answers, and stops it afterwards."""
+    port = port or free_port()
+    url = f"http://127.0.0.1:{port}"
+    process = subprocess.Popen([sys.executable, "-m", module], cwd=PROJECT_DIR,
+                               env={**os.environ, **env, port_variable: str(port)},
+                               stdout=log.open("w"), stderr=subprocess.STDOUT)
+    try:
+        _wait_until(f"{url}{health_path}", process, 60, log)
+        yield url
+    finally:
+        _stop([process])
+
+
 @contextlib.contextmanager
 def running_assistant(model: Path, catalogue_db: Path | None = None, token: str = "local-test-token",
                       workdir: Path | None = None, extra_env: dict[str, str] | None = None):
@@ -74,10 +102,4 @@ def running_assistant(model: Path, catalogue_db: Path | None = None, token: str 
             yield RunningAssistant(f"http://127.0.0.1:{rasa_port}", token,
                                    f"http://127.0.0.1:{actions_port}/webhook", processes, logs)
         finally:
-            for process in processes.values():
-                process.terminate()
-            for process in processes.values():
-                try:
-                    process.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    process.kill()
+            _stop(list(processes.values()))

@@ -4,17 +4,12 @@ Playwright. No browser is ever downloaded: `scripts/install-browser.sh` installs
 from __future__ import annotations
 
 import contextlib
-import os
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
-import requests
 import yaml
 
-from bot.servers import free_port, running_assistant
+from bot.servers import free_port, running_assistant, running_web_app
 from tests.conftest import CHROMIUM, MODEL, PROJECT
 
 ARTIFACTS = PROJECT / "test-artifacts" / "browser"
@@ -66,30 +61,9 @@ def web(assistant, web_port, tmp_path_factory):
     """`python -m bot.web` on a free port, pointing at the assistant; yields (base URL, insights db)."""
     scratch = tmp_path_factory.mktemp("web")
     insights = scratch / "insights.db"
-    log = scratch / "web.log"
-    env = {**os.environ, "WEB_PORT": str(web_port), "RASA_URL": assistant.url, "RASA_TOKEN": assistant.token,
-           "INSIGHTS_DB": str(insights)}
-    process = subprocess.Popen([sys.executable, "-m", "bot.web"], cwd=PROJECT, env=env,
-                               stdout=log.open("w"), stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{web_port}"
-    try:
-        deadline = time.time() + 60
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"the web app stopped while starting:\n{log.read_text()[-3000:]}")
-            with contextlib.suppress(requests.RequestException):
-                if requests.get(f"{base}/healthz", timeout=2).ok:
-                    break
-            if time.time() > deadline:
-                pytest.fail(f"the web app did not start in 60 s:\n{log.read_text()[-3000:]}")
-            time.sleep(0.3)
+    env = {"RASA_URL": assistant.url, "RASA_TOKEN": assistant.token, "INSIGHTS_DB": str(insights)}
+    with running_web_app("bot.web", "WEB_PORT", "/healthz", env, scratch / "web.log", port=web_port) as base:
         yield base, insights
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 class PageProblems:

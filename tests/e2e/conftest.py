@@ -9,7 +9,7 @@ import requests
 import yaml
 
 from bot.catalogue.build import build
-from bot.servers import _wait_until, free_port, running_assistant
+from bot.servers import running_assistant, running_web_app
 from tests.conftest import PROJECT
 
 MODEL = PROJECT / "models" / "assistant.tar.gz"
@@ -65,17 +65,9 @@ def console(running, always_open_catalogue, handover_db, e2e_dir):
            "CONSOLE_PASSWORD": STAFF_PASSWORD}
     subprocess.run([sys.executable, "-m", "bot.handover", "create-user", "sanne", "--role", "staff", "--name", "Sanne"],
                    cwd=PROJECT, env=env, check=True, capture_output=True)
-    port = free_port()
-    log = e2e_dir / "console.log"
-    process = subprocess.Popen([sys.executable, "-m", "bot.console"], cwd=PROJECT, stdout=log.open("w"),
-                               stderr=subprocess.STDOUT,
-                               env={**env, "RASA_URL": running.url, "RASA_TOKEN": TOKEN, "CONSOLE_PORT": str(port)})
-    try:
-        _wait_until(f"http://127.0.0.1:{port}/health", process, 60, log)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    with running_web_app("bot.console", "CONSOLE_PORT", "/health", {**env, "RASA_URL": running.url, "RASA_TOKEN": TOKEN},
+                         e2e_dir / "console.log") as url:
+        yield url
 
 
 def staff_session(console_url: str) -> requests.Session:

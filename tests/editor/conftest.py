@@ -2,11 +2,8 @@
 build/: every test works on a copy of knowledge/ and databases in a temporary folder."""
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +14,7 @@ from bot.catalogue.build import build
 from bot.catalogue.repository import CatalogueRepository
 from bot.console.editor import CatalogueEditor
 from bot.handover.store import HandoverStore
-from bot.servers import _wait_until, free_port
+from bot.servers import running_web_app
 from tests.conftest import PROJECT
 from tests.editor import data
 
@@ -80,25 +77,12 @@ class Console:
         return session
 
 
-def start_console(root: Path, workspace: Workspace, extra_env: dict[str, str]) -> tuple[subprocess.Popen, str, Path]:
-    port = free_port()
-    log = root / "console.log"
-    env = {**os.environ, "HANDOVER_DB": str(workspace.store.path), "CATALOGUE_DB": str(workspace.database),
-           "CATALOGUE_SOURCES": str(workspace.knowledge), "CONSOLE_PORT": str(port),
-           "RASA_URL": "http://127.0.0.1:9", "RASA_TOKEN": "unused", **extra_env}
-    process = subprocess.Popen([sys.executable, "-m", "bot.console"], cwd=PROJECT, env=env,
-                               stdout=log.open("w"), stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    _wait_until(f"{url}/health", process, 60, log)
-    return process, url, log
-
-
-def stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
+def console_app(root: Path, workspace: Workspace, extra_env: dict[str, str]):
+    """`python -m bot.console` on the workspace (a context manager yielding its URL; log in root)."""
+    env = {"HANDOVER_DB": str(workspace.store.path), "CATALOGUE_DB": str(workspace.database),
+           "CATALOGUE_SOURCES": str(workspace.knowledge), "RASA_URL": "http://127.0.0.1:9", "RASA_TOKEN": "unused",
+           **extra_env}
+    return running_web_app("bot.console", "CONSOLE_PORT", "/health", env, root / "console.log")
 
 
 def create_users(store: HandoverStore) -> None:
@@ -115,8 +99,5 @@ def console(tmp_path_factory, conversation_data):
     # the handover store of the console gets the fixture's handovers and callbacks too
     shutil.copy(handovers.path, workspace.store.path)
     create_users(workspace.store)
-    process, url, log = start_console(root, workspace, {"TRACKER_DB": str(tracker), "INSIGHTS_DB": str(feedback)})
-    try:
-        yield Console(url, workspace, log)
-    finally:
-        stop(process)
+    with console_app(root, workspace, {"TRACKER_DB": str(tracker), "INSIGHTS_DB": str(feedback)}) as url:
+        yield Console(url, workspace, root / "console.log")

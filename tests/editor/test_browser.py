@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import time
 import uuid
-from pathlib import Path
 
 import pytest
 import requests
@@ -17,7 +16,7 @@ import yaml
 
 from bot.servers import running_assistant
 from tests.conftest import CHROMIUM, MODEL, PROJECT
-from tests.editor.conftest import PASSWORDS, create_users, make_workspace, start_console, stop
+from tests.editor.conftest import PASSWORDS, console_app, create_users, make_workspace
 
 AXE = PROJECT / "tests" / "browser" / "vendor" / "axe.min.js"
 ARTIFACTS = PROJECT / "test-artifacts" / "editor"
@@ -41,13 +40,10 @@ def servers(tmp_path_factory):
     with running_assistant(MODEL, workspace.database, TOKEN, scratch,
                            extra_env={"CATALOGUE_SOURCES": str(workspace.knowledge),
                                       "HANDOVER_DB": str(workspace.store.path)}) as assistant:
-        process, url, log = start_console(root, workspace, {
-            "TRACKER_DB": str(scratch / "tracker.db"), "INSIGHTS_DB": str(root / "insights.db"),
-            "RASA_URL": assistant.url, "RASA_TOKEN": TOKEN})
-        try:
+        with console_app(root, workspace, {
+                "TRACKER_DB": str(scratch / "tracker.db"), "INSIGHTS_DB": str(root / "insights.db"),
+                "RASA_URL": assistant.url, "RASA_TOKEN": TOKEN}) as url:
             yield assistant, url, workspace
-        finally:
-            stop(process)
 
 
 def say(assistant, text: str, sender: str | None = None) -> list[dict]:
