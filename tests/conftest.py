@@ -5,6 +5,7 @@ import pytest
 
 from bot.catalogue.build import build
 from bot.catalogue.repository import CatalogueRepository
+from tests.databases import database_url, postgresql_server  # noqa: F401  (fixtures: SQLite and PostgreSQL)
 
 PROJECT = Path(__file__).resolve().parents[1]
 MODEL = PROJECT / "models" / "assistant.tar.gz"

@@ -33,6 +33,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
 from sanic import Blueprint, Request, response
+from sqlalchemy import select
 
 from bot.answers import QUESTION_TYPES, plan_product_answer, render_plan
 from bot.catalogue import sources, text as catalogue_text
@@ -49,6 +50,7 @@ from bot.handover.store import HandoverStore, stamp
 from bot.insights import export
 from bot.insights.periods import LOCAL, Period
 from bot.insights.repository import InsightsRepository
+from bot.storage import catalogue_changes
 
 HERE = Path(__file__).parent
 log = logging.getLogger(__name__)
@@ -339,24 +341,19 @@ class CatalogueEditor:
         except FileNotFoundError:
             return None
 
-    # audit table
-    @property
-    def table(self):
-        db = self.store.db
-        db["catalogue_changes"].create({
-            "id": int, "changed_at": str, "username": str, "product_id": str, "file": str, "action": str,
-            "before": str, "after": str, "reverts": int,
-        }, pk="id", if_not_exists=True)
-        db["catalogue_changes"].create_index(["product_id"], if_not_exists=True)
-        return db["catalogue_changes"]
-
+    # audit table (bot.storage.catalogue_changes, in the handover store's database)
     def changes(self, product_id: str | None = None, limit: int = CHANGES_SHOWN) -> list[dict]:
-        where, args = ("product_id = ?", [product_id]) if product_id else (None, None)
-        return list(self.table.rows_where(where, args, order_by="id desc", limit=limit))
+        query = select(catalogue_changes).order_by(catalogue_changes.c.id.desc()).limit(limit)
+        if product_id:
+            query = query.where(catalogue_changes.c.product_id == product_id)
+        with self.store.engine.connect() as connection:
+            return [dict(row) for row in connection.execute(query).mappings()]
 
     def change(self, change_id: int) -> dict | None:
-        rows = list(self.table.rows_where("id = ?", [change_id]))
-        return rows[0] if rows else None
+        query = select(catalogue_changes).where(catalogue_changes.c.id == change_id)
+        with self.store.engine.connect() as connection:
+            row = connection.execute(query).mappings().first()
+        return dict(row) if row else None
 
     def can_revert(self, change: dict) -> bool:
         """Only while the file is still as the change left it (later changes are reverted first)."""
@@ -456,9 +453,8 @@ class CatalogueEditor:
             row = {"changed_at": stamp(), "username": username, "product_id": product_id, "file": self.display(path),
                    "action": "create" if before is None and action == "edit" else action,
                    "before": before, "after": content, "reverts": reverts}
-            table = self.table
-            table.insert(row)
-            row["id"] = table.last_pk
+            with self.store.engine.begin() as connection:
+                row["id"] = connection.execute(catalogue_changes.insert().values(row)).inserted_primary_key[0]
             self.report(f"[editor] {username} published {product_id} ({row['action']}, change {row['id']})")
             return row
 

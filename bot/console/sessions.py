@@ -3,9 +3,12 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select, update
 
 from bot.handover.store import HandoverStore, now, stamp
+from bot.storage import sessions
 
 IDLE_TIMEOUT = timedelta(minutes=30)
 ABSOLUTE_TIMEOUT = timedelta(hours=9)
@@ -20,35 +23,31 @@ class Sessions:
     def __init__(self, store: HandoverStore):
         self.store = store
 
-    @property
-    def table(self):
-        db = self.store.db
-        db["sessions"].create({"token_hash": str, "username": str, "csrf": str, "created_at": str, "seen_at": str},
-                              pk="token_hash", if_not_exists=True)
-        return db["sessions"]
-
     def start(self, username: str) -> tuple[str, str]:
         token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
-        self.table.insert({"token_hash": _digest(token), "username": username, "csrf": csrf,
-                           "created_at": stamp(), "seen_at": stamp()})
+        with self.store.engine.begin() as connection:
+            connection.execute(sessions.insert().values({"token_hash": _digest(token), "username": username,
+                                                         "csrf": csrf, "created_at": stamp(), "seen_at": stamp()}))
         return token, csrf
 
     def find(self, token: str | None) -> dict | None:
         """The live session for `token`, refreshed; None when unknown or expired (then removed)."""
         if not token:
             return None
-        rows = list(self.table.rows_where("token_hash = ?", [_digest(token)]))
-        if not rows:
-            return None
-        session = rows[0]
-        from datetime import datetime
-        created, seen = (datetime.fromisoformat(session[k]) for k in ("created_at", "seen_at"))
-        if now() - seen > IDLE_TIMEOUT or now() - created > ABSOLUTE_TIMEOUT:
-            self.table.delete(session["token_hash"])
-            return None
-        self.table.update(session["token_hash"], {"seen_at": stamp()})
+        key = sessions.c.token_hash == _digest(token)
+        with self.store.engine.begin() as connection:
+            row = connection.execute(select(sessions).where(key)).mappings().first()
+            if row is None:
+                return None
+            session = dict(row)
+            created, seen = (datetime.fromisoformat(session[k]) for k in ("created_at", "seen_at"))
+            if now() - seen > IDLE_TIMEOUT or now() - created > ABSOLUTE_TIMEOUT:
+                connection.execute(delete(sessions).where(key))
+                return None
+            connection.execute(update(sessions).where(key).values(seen_at=stamp()))
         return session
 
     def end(self, token: str | None) -> None:
         if token:
-            self.table.delete_where("token_hash = ?", [_digest(token)])
+            with self.store.engine.begin() as connection:
+                connection.execute(delete(sessions).where(sessions.c.token_hash == _digest(token)))

@@ -39,7 +39,7 @@ COMMANDS = {
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot.handover", description=__doc__)
-    parser.add_argument("--database", default=None, help="handover database (default: $HANDOVER_DB or build/handover.db)")
+    parser.add_argument("--database", default=None, help="database URL or SQLite file (default: $DATABASE_URL, else $HANDOVER_DB or build/handover.db)")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     sub = {name: commands.add_parser(name, help=text, description=text) for name, (_, text) in COMMANDS.items()}
     sub["create-user"].add_argument("username")

@@ -1,19 +1,21 @@
-"""Handovers, their messages, callback requests and staff accounts, kept in SQLite (sqlite-utils).
+"""Handovers, their messages, callback requests and staff accounts, in SQLite or PostgreSQL.
 
-Every process (action server, staff console) opens the same file; WAL mode lets them read while
-another writes. Nothing is opened on import.
+Every process (action servers, staff consoles) opens the same database, chosen by DATABASE_URL
+(see bot.storage; default the SQLite file HANDOVER_DB, build/handover.db, in WAL mode so that
+readers never wait for the writer). Nothing is opened on import.
 """
 from __future__ import annotations
 
 import os
-import threading
 import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-import sqlite_utils
+from sqlalchemy import delete, select, true, update
+from sqlalchemy.engine import Engine
 
-from bot.catalogue.paths import PROJECT_DIR
+from bot import storage
+from bot.storage import callbacks, handover_messages, handovers, staff
 
 STATUSES = ("queued", "live", "closed")
 CALLBACK_STATUSES = ("open", "done", "cancelled")
@@ -29,50 +31,30 @@ def stamp(moment: datetime | None = None) -> str:
     return (moment or now()).isoformat(timespec="seconds")
 
 
-def default_path() -> Path:
-    return Path(os.environ.get("HANDOVER_DB", PROJECT_DIR / "build" / "handover.db"))
+def _rows(result) -> list[dict]:
+    return [dict(row) for row in result.mappings()]
+
+
+def _first(result) -> dict | None:
+    row = result.mappings().first()
+    return dict(row) if row else None
 
 
 class HandoverStore:
-    def __init__(self, path: str | os.PathLike | None = None):
-        self.path = Path(path) if path else default_path()
-        self._local = threading.local()
+    """`target`: a database URL, or the path of an SQLite file; default DATABASE_URL (bot.storage)."""
+
+    def __init__(self, target: str | os.PathLike | None = None):
+        self.url = storage.url_of(target) if target else storage.database_url()
 
     @property
-    def db(self) -> sqlite_utils.Database:
-        db = getattr(self._local, "db", None)
-        if db is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite_utils.Database(self.path)
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA busy_timeout=5000")
-            self._create(db)
-            self._local.db = db
-        return db
+    def path(self) -> Path | None:
+        """The SQLite file, or None on another database."""
+        return storage.sqlite_path(self.url)
 
-    @staticmethod
-    def _create(db: sqlite_utils.Database) -> None:
-        db["handovers"].create({
-            "id": str, "conversation_id": str, "team": str, "status": str, "language": str, "product": str,
-            "reason": str, "created_at": str, "claimed_at": str, "claimed_by": str, "closed_at": str,
-            "satisfaction": int,
-        }, pk="id", if_not_exists=True)
-        db["handovers"].create_index(["conversation_id"], if_not_exists=True)
-        db["handovers"].create_index(["status", "team"], if_not_exists=True)
-        db["handover_messages"].create({
-            "id": int, "handover_id": str, "sender": str, "staff_name": str, "text": str, "sent_at": str,
-            "source_key": str,
-        }, pk="id", foreign_keys=[("handover_id", "handovers", "id")], if_not_exists=True)
-        db["handover_messages"].create_index(["handover_id", "source_key"], unique=True, if_not_exists=True)
-        db["callbacks"].create({
-            "id": str, "conversation_id": str, "name": str, "contact": str, "contact_kind": str,
-            "preferred_moment": str, "team": str, "language": str, "product": str, "status": str,
-            "created_at": str, "updated_at": str, "handled_by": str,
-        }, pk="id", if_not_exists=True)
-        db["staff"].create({
-            "username": str, "password_hash": str, "role": str, "teams": str, "display_name": str,
-            "created_at": str, "last_seen": str, "available": bool,
-        }, pk="username", if_not_exists=True)
+    @property
+    def engine(self) -> Engine:
+        """The database's engine, with the tables created on first use."""
+        return storage.create_tables(storage.engine_for(self.url))
 
     # ── handovers ──────────────────────────────────────────────────────────────────────────
     def open_handover(self, conversation_id: str, team: str, language: str, product: str | None,
@@ -83,55 +65,53 @@ class HandoverStore:
             return existing
         handover = {"id": str(uuid.uuid4()), "conversation_id": conversation_id, "team": team, "status": "queued",
                     "language": language, "product": product, "reason": reason, "created_at": stamp()}
-        with self.db.conn:
-            self.db["handovers"].insert(handover)
+        with self.engine.begin() as connection:
+            connection.execute(handovers.insert().values(handover))
             for index, message in enumerate(transcript):
-                self._insert_message(handover["id"], message["sender"], message["text"], message.get("sent_at"),
-                                     f"transcript:{index}")
+                self._insert_message(connection, handover["id"], message["sender"], message["text"],
+                                     message.get("sent_at"), f"transcript:{index}")
         return self.get(handover["id"])
 
     def get(self, handover_id: str) -> dict | None:
-        rows = list(self.db["handovers"].rows_where("id = ?", [handover_id]))
-        return rows[0] if rows else None
+        return self._one(select(handovers).where(handovers.c.id == handover_id))
 
     def active_for_conversation(self, conversation_id: str) -> dict | None:
-        rows = list(self.db["handovers"].rows_where(
-            "conversation_id = ? and status != 'closed'", [conversation_id], order_by="created_at desc", limit=1))
-        return rows[0] if rows else None
+        return self._one(select(handovers)
+                         .where(handovers.c.conversation_id == conversation_id, handovers.c.status != "closed")
+                         .order_by(handovers.c.created_at.desc()).limit(1))
 
     def latest_for_conversation(self, conversation_id: str) -> dict | None:
-        rows = list(self.db["handovers"].rows_where(
-            "conversation_id = ?", [conversation_id], order_by="created_at desc", limit=1))
-        return rows[0] if rows else None
+        return self._one(select(handovers).where(handovers.c.conversation_id == conversation_id)
+                         .order_by(handovers.c.created_at.desc()).limit(1))
 
     def queue(self, teams: list[str] | None = None, include_live: bool = True) -> list[dict]:
         statuses = ("queued", "live") if include_live else ("queued",)
-        where = f"status in ({','.join('?' * len(statuses))})"
-        args: list = list(statuses)
+        query = select(handovers).where(handovers.c.status.in_(statuses))
         if teams:
-            where += f" and team in ({','.join('?' * len(teams))})"
-            args += teams
-        return list(self.db["handovers"].rows_where(where, args, order_by="created_at"))
+            query = query.where(handovers.c.team.in_(teams))
+        return self._all(query.order_by(handovers.c.created_at))
 
     def claim(self, handover_id: str, username: str) -> dict:
         handover = self._require(handover_id, ("queued",))
-        self.db["handovers"].update(handover["id"], {"status": "live", "claimed_by": username, "claimed_at": stamp()})
+        self._update(handovers, handovers.c.id == handover["id"],
+                     {"status": "live", "claimed_by": username, "claimed_at": stamp()})
         return self.get(handover_id)
 
     def transfer(self, handover_id: str, team: str) -> dict:
         handover = self._require(handover_id, ("queued", "live"))
-        self.db["handovers"].update(handover["id"], {"team": team, "status": "queued", "claimed_by": None})
+        self._update(handovers, handovers.c.id == handover["id"],
+                     {"team": team, "status": "queued", "claimed_by": None})
         return self.get(handover_id)
 
     def close(self, handover_id: str) -> dict:
         handover = self._require(handover_id, ("queued", "live"))
-        self.db["handovers"].update(handover["id"], {"status": "closed", "closed_at": stamp()})
+        self._update(handovers, handovers.c.id == handover["id"], {"status": "closed", "closed_at": stamp()})
         return self.get(handover_id)
 
     def set_satisfaction(self, conversation_id: str, score: int) -> None:
         handover = self.latest_for_conversation(conversation_id)
         if handover and 1 <= score <= 5:
-            self.db["handovers"].update(handover["id"], {"satisfaction": score})
+            self._update(handovers, handovers.c.id == handover["id"], {"satisfaction": score})
 
     def _require(self, handover_id: str, statuses: tuple[str, ...]) -> dict:
         handover = self.get(handover_id)
@@ -142,21 +122,22 @@ class HandoverStore:
         return handover
 
     # ── messages ───────────────────────────────────────────────────────────────────────────
-    def _insert_message(self, handover_id: str, sender: str, text: str, sent_at: str | None,
+    @staticmethod
+    def _insert_message(connection, handover_id: str, sender: str, text: str, sent_at: str | None,
                         source_key: str | None, staff_name: str | None = None) -> None:
-        self.db["handover_messages"].insert(
-            {"handover_id": handover_id, "sender": sender, "staff_name": staff_name, "text": text,
-             "sent_at": sent_at or stamp(), "source_key": source_key or str(uuid.uuid4())},
-            ignore=True)
+        storage.insert_ignoring_duplicates(connection, handover_messages, {
+            "handover_id": handover_id, "sender": sender, "staff_name": staff_name, "text": text,
+            "sent_at": sent_at or stamp(), "source_key": source_key or str(uuid.uuid4())})
 
     def add_message(self, handover_id: str, sender: str, text: str, staff_name: str | None = None,
                     sent_at: str | None = None, source_key: str | None = None) -> None:
         """Add a message; a `source_key` seen before (e.g. a tracker event) is not added twice."""
-        with self.db.conn:
-            self._insert_message(handover_id, sender, text, sent_at, source_key, staff_name)
+        with self.engine.begin() as connection:
+            self._insert_message(connection, handover_id, sender, text, sent_at, source_key, staff_name)
 
     def messages(self, handover_id: str) -> list[dict]:
-        return list(self.db["handover_messages"].rows_where("handover_id = ?", [handover_id], order_by="id"))
+        return self._all(select(handover_messages).where(handover_messages.c.handover_id == handover_id)
+                         .order_by(handover_messages.c.id))
 
     # ── callbacks ──────────────────────────────────────────────────────────────────────────
     def request_callback(self, conversation_id: str, name: str, contact: str, contact_kind: str,
@@ -165,31 +146,31 @@ class HandoverStore:
                     "contact_kind": contact_kind, "preferred_moment": preferred_moment, "team": team,
                     "language": language, "product": product, "status": "open", "created_at": stamp(),
                     "updated_at": stamp()}
-        self.db["callbacks"].insert(callback)
+        with self.engine.begin() as connection:
+            connection.execute(callbacks.insert().values(callback))
         return callback
 
     def callbacks(self, status: str | None = None) -> list[dict]:
-        if status:
-            return list(self.db["callbacks"].rows_where("status = ?", [status], order_by="created_at"))
-        return list(self.db["callbacks"].rows_where(order_by="created_at"))
+        query = select(callbacks).order_by(callbacks.c.created_at)
+        return self._all(query.where(callbacks.c.status == status) if status else query)
 
     def set_callback_status(self, callback_id: str, status: str, username: str) -> None:
         if status not in CALLBACK_STATUSES:
             raise ValueError(f"unknown status {status}")
-        self.db["callbacks"].update(callback_id, {"status": status, "handled_by": username, "updated_at": stamp()})
+        if not self._update(callbacks, callbacks.c.id == callback_id,
+                            {"status": status, "handled_by": username, "updated_at": stamp()}):
+            raise LookupError(f"no callback {callback_id}")
 
     # ── retention ──────────────────────────────────────────────────────────────────────────
     def purge(self, older_than_days: int) -> dict:
         """Delete transcripts and callback requests older than the retention period."""
         cutoff = stamp(now() - timedelta(days=older_than_days))
-        with self.db.conn:
-            old = [r["id"] for r in self.db["handovers"].rows_where("created_at < ?", [cutoff])]
-            for handover_id in old:
-                self.db["handover_messages"].delete_where("handover_id = ?", [handover_id])
-            self.db["handovers"].delete_where("created_at < ?", [cutoff])
-            callbacks = self.db["callbacks"].count_where("created_at < ?", [cutoff])
-            self.db["callbacks"].delete_where("created_at < ?", [cutoff])
-        return {"handovers": len(old), "callbacks": callbacks}
+        with self.engine.begin() as connection:
+            old = select(handovers.c.id).where(handovers.c.created_at < cutoff)
+            connection.execute(delete(handover_messages).where(handover_messages.c.handover_id.in_(old)))
+            removed = connection.execute(delete(handovers).where(handovers.c.created_at < cutoff)).rowcount
+            removed_callbacks = connection.execute(delete(callbacks).where(callbacks.c.created_at < cutoff)).rowcount
+        return {"handovers": removed, "callbacks": removed_callbacks}
 
     # ── staff ──────────────────────────────────────────────────────────────────────────────
     def create_user(self, username: str, password: str, role: str, teams: list[str], display_name: str) -> None:
@@ -198,39 +179,55 @@ class HandoverStore:
             raise ValueError(f"role must be one of {', '.join(ROLES)}")
         if len(password) < 12:
             raise ValueError("a password needs at least 12 characters")
-        self.db["staff"].upsert({
-            "username": username, "password_hash": PasswordHasher().hash(password), "role": role,
-            "teams": ",".join(teams), "display_name": display_name, "created_at": stamp(), "available": True,
-        }, pk="username")
+        with self.engine.begin() as connection:
+            storage.upsert(connection, staff, {
+                "username": username, "password_hash": PasswordHasher().hash(password), "role": role,
+                "teams": ",".join(teams), "display_name": display_name, "created_at": stamp(), "available": True,
+            }, key="username")
 
     def verify_user(self, username: str, password: str) -> dict | None:
         from argon2 import PasswordHasher
         from argon2.exceptions import VerificationError, InvalidHashError
-        rows = list(self.db["staff"].rows_where("username = ?", [username]))
+        user = self.user(username)
         hasher = PasswordHasher()
-        if not rows:
+        if user is None:
             try:   # same work for unknown users, so timing does not tell which names exist
                 hasher.verify(hasher.hash("unknown-user-padding"), password + "x")
             except VerificationError:
                 pass
             return None
         try:
-            hasher.verify(rows[0]["password_hash"], password)
+            hasher.verify(user["password_hash"], password)
         except (VerificationError, InvalidHashError):
             return None
-        return rows[0]
+        return user
 
     def user(self, username: str) -> dict | None:
-        rows = list(self.db["staff"].rows_where("username = ?", [username]))
-        return rows[0] if rows else None
+        return self._one(select(staff).where(staff.c.username == username))
 
     def touch_presence(self, username: str) -> None:
-        self.db["staff"].update(username, {"last_seen": stamp()})
+        self._update(staff, staff.c.username == username, {"last_seen": stamp()})
 
     def staff_online(self, team: str | None = None) -> bool:
         cutoff = stamp(now() - PRESENCE_WINDOW)
-        for row in self.db["staff"].rows_where("last_seen >= ? and available and role in ('staff', 'admin')", [cutoff]):
+        rows = self._all(select(staff.c.teams).where(staff.c.last_seen >= cutoff, staff.c.available == true(),
+                                                     staff.c.role.in_(("staff", "admin"))))
+        for row in rows:
             teams = [t for t in (row["teams"] or "").split(",") if t]
             if team is None or not teams or team in teams or "algemeen" in teams:
                 return True
         return False
+
+    # ── statements ─────────────────────────────────────────────────────────────────────────
+    def _one(self, query) -> dict | None:
+        with self.engine.connect() as connection:
+            return _first(connection.execute(query))
+
+    def _all(self, query) -> list[dict]:
+        with self.engine.connect() as connection:
+            return _rows(connection.execute(query))
+
+    def _update(self, table, condition, values: dict) -> int:
+        """Update the rows matching `condition`; how many there were."""
+        with self.engine.begin() as connection:
+            return connection.execute(update(table).where(condition).values(values)).rowcount

@@ -1,14 +1,14 @@
 """InsightsRepository: every query behind the editors' insights, read-only.
 
 Sources:
-- Rasa's tracker store (SQLite, env TRACKER_DB, default build/tracker.db), table `events` as
-  SQLTrackerStore writes it: one row per event with sender_id, type_name, timestamp, intent_name
-  (user messages), action_name (the action's name; for a `slot` event the slot's name) and data
-  (the event as JSON). Opened read-only.
+- Rasa's tracker store (env TRACKER_STORE_URL, default the SQLite file TRACKER_DB, build/tracker.db),
+  table `events` as SQLTrackerStore writes it: one row per event with sender_id, type_name,
+  timestamp, intent_name (user messages), action_name (the action's name; for a `slot` event the
+  slot's name) and data (the event as JSON). SQLite files are opened read-only.
 - The handover store (HandoverStore): `handovers` (team, reason, language, satisfaction) and
   `callbacks` (team, language).
-- The feedback database of the chat widget (env INSIGHTS_DB, default build/insights.db), table
-  `feedback` (created_at, conversation_id, vote, product, language), when it exists.
+- The chat widget's thumbs, table `feedback` (created_at, conversation_id, vote, product, language),
+  when it exists: DATABASE_URL, else the SQLite file INSIGHTS_DB (build/insights.db).
 
 Definitions (per ISO week in Europe/Amsterdam and per conversation language):
 - a *conversation* is a sender id with at least one message from the citizen in the period; its
@@ -29,16 +29,15 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from itertools import groupby
 from pathlib import Path
 
-import sqlite_utils
+from sqlalchemy import and_, or_, select
 
-from bot.catalogue.paths import PROJECT_DIR
+from bot import storage
 from bot.handover.privacy import redact
 from bot.insights.clusters import Group, Question, group_questions
 from bot.insights.periods import Period, week_of, week_of_iso
@@ -58,26 +57,22 @@ TOP_PRODUCTS = 15
 
 
 def tracker_db_path() -> Path:
-    return _project_path(os.environ.get("TRACKER_DB"), PROJECT_DIR / "build" / "tracker.db")
+    return storage.tracker_db_path()
 
 
 def insights_db_path() -> Path:
-    return _project_path(os.environ.get("INSIGHTS_DB"), PROJECT_DIR / "build" / "insights.db")
+    return storage.insights_db_path()
 
 
-def _project_path(value: str | None, default: Path) -> Path:
-    if not value:
-        return default
-    path = Path(value)
-    return path if path.is_absolute() else PROJECT_DIR / path
+def _reader(url: str, table: str):
+    """An engine reading `url`, or None when the database or the table does not exist yet."""
+    engine = storage.reader_for(url)
+    return engine if engine is not None and storage.has_table(engine, table) else None
 
 
-def _read_only(path: Path) -> sqlite_utils.Database | None:
-    if not path.exists():
-        return None
-    connection = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True, check_same_thread=False)
-    connection.execute("PRAGMA busy_timeout=5000")
-    return sqlite_utils.Database(connection)
+def _select(engine, query) -> list[dict]:
+    with engine.connect() as connection:
+        return [dict(row) for row in connection.execute(query).mappings()]
 
 
 def _utc(timestamp: float) -> str:
@@ -174,10 +169,12 @@ class Report:
 
 
 class InsightsRepository:
+    """`tracker_db` and `insights_db`: database URLs or SQLite files (default: see the module)."""
+
     def __init__(self, tracker_db: str | os.PathLike | None = None, handover_store=None,
                  insights_db: str | os.PathLike | None = None, catalogue=None):
-        self.tracker_path = Path(tracker_db) if tracker_db else tracker_db_path()
-        self.insights_path = Path(insights_db) if insights_db else insights_db_path()
+        self.tracker_url = storage.url_of(tracker_db) if tracker_db else storage.tracker_store_url()
+        self.feedback_url = storage.url_of(insights_db) if insights_db else storage.feedback_url()
         self.store = handover_store
         self.catalogue = catalogue
 
@@ -248,23 +245,22 @@ class InsightsRepository:
 
     # ── reading the sources ────────────────────────────────────────────────────────────────
     def _conversations(self, start: float, end: float) -> dict[str, _Conversation]:
-        db = _read_only(self.tracker_path)
-        if db is None:
+        engine = _reader(self.tracker_url, "events")
+        if engine is None:
             return {}
-        try:
-            if "events" not in db.table_names():
-                return {}
-            slots = ",".join("?" * len(SLOTS))
-            actions = ",".join("?" * len(FALLBACK_ACTIONS))
-            rows = db.execute(
-                "select sender_id, type_name, timestamp, intent_name, action_name, data from events "
-                "where timestamp >= ? and timestamp < ? and (type_name = 'user' "
-                f"or (type_name = 'slot' and action_name in ({slots})) "
-                f"or (type_name = 'action' and action_name in ({actions}))) "
-                "order by sender_id, id",
-                [start - LOOK_BACK_SECONDS, end, *SLOTS, *FALLBACK_ACTIONS]).fetchall()
-        finally:
-            db.close()
+        events = storage.events
+        query = (select(events.c.sender_id, events.c.type_name, events.c.timestamp, events.c.intent_name,
+                        events.c.action_name, events.c.data)
+                 .where(events.c.timestamp >= start - LOOK_BACK_SECONDS, events.c.timestamp < end,
+                        or_(events.c.type_name == "user",
+                            and_(events.c.type_name == "slot", events.c.action_name.in_(SLOTS)),
+                            and_(events.c.type_name == "action", events.c.action_name.in_(FALLBACK_ACTIONS))))
+                 .order_by(events.c.id))
+        with engine.connect() as connection:
+            rows = connection.execute(query).fetchall()
+        # Grouped by conversation, each in the order of its events; sorted here rather than in SQL,
+        # where the order of sender ids would depend on the database's collation.
+        rows.sort(key=lambda row: row[0])
         conversations: dict[str, _Conversation] = {}
         for sender_id, events in groupby(rows, key=lambda r: r[0]):
             conversation = _Conversation()
@@ -308,29 +304,33 @@ class InsightsRepository:
     def _handover_rows(self, start: float, end: float) -> list[dict]:
         if self.store is None:
             return []
-        return _within(self.store.db["handovers"].rows_where(
-            "created_at >= ? and created_at < ?", _margin(start, end),
-            select="conversation_id, team, status, language, product, reason, created_at, satisfaction"), start, end)
+        handovers = storage.handovers
+        low, high = _margin(start, end)
+        return _within(_select(self.store.engine, select(
+            handovers.c.conversation_id, handovers.c.team, handovers.c.status, handovers.c.language,
+            handovers.c.product, handovers.c.reason, handovers.c.created_at, handovers.c.satisfaction)
+            .where(handovers.c.created_at >= low, handovers.c.created_at < high)), start, end)
 
     def _callback_rows(self, start: float, end: float) -> list[dict]:
         if self.store is None:
             return []
-        return _within(self.store.db["callbacks"].rows_where(
-            "created_at >= ? and created_at < ?", _margin(start, end),
-            select="conversation_id, team, language, product, created_at"), start, end)
+        callbacks = storage.callbacks
+        low, high = _margin(start, end)
+        return _within(_select(self.store.engine, select(
+            callbacks.c.conversation_id, callbacks.c.team, callbacks.c.language, callbacks.c.product,
+            callbacks.c.created_at)
+            .where(callbacks.c.created_at >= low, callbacks.c.created_at < high)), start, end)
 
     def _feedback_rows(self, start: float, end: float) -> list[dict]:
-        db = _read_only(self.insights_path)
-        if db is None:
+        engine = _reader(self.feedback_url, "feedback")
+        if engine is None:
             return []
-        try:
-            if "feedback" not in db.table_names():
-                return []
-            return _within(db["feedback"].rows_where(
-                "created_at >= ? and created_at < ?", _margin(start, end),
-                select="created_at, conversation_id, vote, product, language"), start, end)
-        finally:
-            db.close()
+        feedback = storage.feedback
+        low, high = _margin(start, end)
+        return _within(_select(engine, select(
+            feedback.c.created_at, feedback.c.conversation_id, feedback.c.vote, feedback.c.product,
+            feedback.c.language)
+            .where(feedback.c.created_at >= low, feedback.c.created_at < high)), start, end)
 
     # ── the tables ─────────────────────────────────────────────────────────────────────────
     @staticmethod

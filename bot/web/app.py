@@ -71,7 +71,7 @@ def create_app(rasa_url: str, rasa_token: str, *, public_rasa_url: str | None = 
     `public_rasa_url` is where citizens' browsers reach its socket.io channel (default: the same)."""
     socket_url = origin_of(public_rasa_url or rasa_url)
     csp = content_security_policy(socket_url)
-    db_path = Path(insights_db) if insights_db else feedback.insights_db_path()
+    db_path = insights_db or feedback.database_url()      # a database URL or an SQLite file
     app = Sanic(f"voorbeeldstad_web_{next(_app_numbers)}")
     app.config.REQUEST_MAX_SIZE = 64 * 1024
     app.config.KEEP_ALIVE_TIMEOUT = 5

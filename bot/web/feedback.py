@@ -1,9 +1,10 @@
 """Thumbs up/down from the chat widget, stored for the insights without any message text.
 
 POST /api/feedback with JSON {conversation_id, vote: "up"|"down", message_text}. The conversation's
-`product` and `language` slots are read from the Rasa HTTP API; the database (sqlite-utils, path
-from INSIGHTS_DB, default build/insights.db) keeps {created_at (UTC), conversation_id, vote,
-product, language}. message_text is checked but never stored: it can hold personal data.
+`product` and `language` slots are read from the Rasa HTTP API; the table `feedback` (bot.storage:
+DATABASE_URL, else the SQLite file INSIGHTS_DB, default build/insights.db) keeps {created_at (UTC),
+conversation_id, vote, product, language}. message_text is checked but never stored: it can hold
+personal data.
 """
 from __future__ import annotations
 
@@ -17,22 +18,24 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import aiohttp
-import sqlite_utils
 from sanic import response
 from sanic.request import Request
 
-from bot.catalogue.paths import PROJECT_DIR
+from bot import storage
 
 MAX_BODY = 4096
 MAX_MESSAGE_TEXT = 2000
 CONVERSATION_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 VOTES = ("up", "down")
-TABLE = "feedback"
-COLUMNS = {"created_at": str, "conversation_id": str, "vote": str, "product": str, "language": str}
 
 
 def insights_db_path() -> Path:
-    return Path(os.environ.get("INSIGHTS_DB") or PROJECT_DIR / "build" / "insights.db")
+    """The SQLite file of the thumbs when DATABASE_URL is not set."""
+    return storage.insights_db_path()
+
+
+def database_url() -> str:
+    return storage.feedback_url()
 
 
 class FeedbackError(Exception):
@@ -92,17 +95,11 @@ async def conversation_slots(session: aiohttp.ClientSession, rasa_url: str, toke
     return tracker.get("slots") or {}
 
 
-def store(path: Path, record: dict) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    db = sqlite_utils.Database(path)
-    try:
-        table = db[TABLE]
-        if not table.exists():
-            table.create(COLUMNS, not_null={"created_at", "conversation_id", "vote"}, if_not_exists=True)
-            table.create_index(["created_at"], if_not_exists=True)
-        table.insert(record)
-    finally:
-        db.close()
+def store(target: str | os.PathLike, record: dict) -> None:
+    """Keep one vote in `target`, a database URL or an SQLite file."""
+    engine = storage.create_tables(storage.engine_for(storage.url_of(target)), [storage.feedback])
+    with engine.begin() as connection:
+        connection.execute(storage.feedback.insert().values(record))
 
 
 def _text_slot(value) -> str | None:
@@ -117,7 +114,7 @@ def same_origin(request: Request) -> bool:
     return urlsplit(origin).netloc == request.headers.get("host", "")
 
 
-async def handle(request: Request, rasa_url: str, token: str, db_path: Path,
+async def handle(request: Request, rasa_url: str, token: str, db_path: str | os.PathLike,
                  session: aiohttp.ClientSession):
     length = request.headers.get("content-length")
     if length and length.isdigit() and int(length) > MAX_BODY:

@@ -136,13 +136,17 @@ def write_tracker(path: Path) -> Path:
 
 def write_handovers(store) -> None:
     """The live chat of conv-nl-2 (score 4) and the callback of conv-en-2, at the tracker's times."""
+    from sqlalchemy import update
     from bot.handover.store import stamp
+    from bot.storage import callbacks, handovers
     handover = store.open_handover("conv-nl-2", "burgerzaken", "nl", None, "not_understood",
                                    [{"sender": "citizen", "text": f"mijn bsn is {BSN}", "sent_at": None}])
-    store.db["handovers"].update(handover["id"], {"created_at": stamp(datetime.fromtimestamp(at(4, 10, 2), timezone.utc)),
-                                                  "status": "closed", "satisfaction": 4})
     callback = store.request_callback("conv-en-2", "Jan Jansen", PHONES[0], "phone", "morgen", "algemeen", "en", None)
-    store.db["callbacks"].update(callback["id"], {"created_at": stamp(datetime.fromtimestamp(at(4, 10, 8), timezone.utc))})
+    with store.engine.begin() as connection:      # back to the tracker's times
+        connection.execute(update(handovers).where(handovers.c.id == handover["id"]).values(
+            created_at=stamp(datetime.fromtimestamp(at(4, 10, 2), timezone.utc)), status="closed", satisfaction=4))
+        connection.execute(update(callbacks).where(callbacks.c.id == callback["id"]).values(
+            created_at=stamp(datetime.fromtimestamp(at(4, 10, 8), timezone.utc))))
 
 
 def write_feedback(path: Path) -> Path:

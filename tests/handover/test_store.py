@@ -7,11 +7,12 @@ from bot.handover.store import HandoverStore
 
 
 @pytest.fixture
-def store(tmp_path):
-    return HandoverStore(tmp_path / "handover.db")
+def store(database_url):
+    """A store on an empty SQLite file, then on an empty PostgreSQL database."""
+    return HandoverStore(database_url)
 
 
-def test_a_handover_moves_through_its_states_and_survives_reopening(store, tmp_path):
+def test_a_handover_moves_through_its_states_and_survives_reopening(store, database_url):
     handover = store.open_handover("conv-1", "burgerzaken", "nl", "paspoort", "asked",
                                    [{"sender": "citizen", "text": "paspoort verlopen"}])
     assert store.open_handover("conv-1", "burgerzaken", "nl", "paspoort", "asked", []) == handover
@@ -19,7 +20,7 @@ def test_a_handover_moves_through_its_states_and_survives_reopening(store, tmp_p
     store.add_message(handover["id"], "citizen", "hallo?", source_key="user:1")
     store.add_message(handover["id"], "citizen", "hallo?", source_key="user:1")     # same tracker event
     store.add_message(handover["id"], "staff", "Goedemiddag", staff_name="Sanne")
-    reopened = HandoverStore(tmp_path / "handover.db")                                # another process
+    reopened = HandoverStore(database_url)                                           # another instance
     assert reopened.get(handover["id"])["status"] == "live"
     assert [m["text"] for m in reopened.messages(handover["id"])] == ["paspoort verlopen", "hallo?", "Goedemiddag"]
     reopened.transfer(handover["id"], "algemeen")
