@@ -20,6 +20,7 @@ import requests
 import yaml
 
 from bot.catalogue.paths import PROJECT_DIR
+from bot.evaluation import ONE_ADDRESS_ENV
 from bot.servers import running_assistant
 
 HELD_OUT = PROJECT_DIR / "evaluation" / "conversations.yml"
@@ -77,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     for model in models:
         started = time.perf_counter()
         print(f"[evaluate] {model.name}: starting servers", flush=True)
-        with running_assistant(model) as assistant:
+        with running_assistant(model, extra_env=ONE_ADDRESS_ENV) as assistant:
             print(f"[evaluate] {model.name}: {len(cases)} held-out messages", flush=True)
             totals = evaluate(assistant.url, assistant.token, cases)
         output.append(table(f"{model.name} ({time.perf_counter() - started:.0f} s)", totals))

@@ -19,6 +19,7 @@ import yaml
 
 from bot.catalogue.paths import PROJECT_DIR
 from bot.evaluation.conversations import HELD_OUT
+from bot.evaluation import ONE_ADDRESS_ENV
 from bot.servers import running_assistant
 
 
@@ -77,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     held_out = [case["text"] for case in yaml.safe_load(HELD_OUT.read_text(encoding="utf-8"))]
     texts = (held_out * (args.messages // len(held_out) + 1))[:args.messages]
-    with running_assistant(args.model) as assistant:
+    with running_assistant(args.model, extra_env=ONE_ADDRESS_ENV) as assistant:
         run(assistant.url, texts[:40], 1)                      # warm-up: first calls load models
         rows = [run(assistant.url, texts, 1), run(assistant.url, texts, 8)]
         memory = {name: resident_mb(process.pid) for name, process in assistant.processes.items()}
