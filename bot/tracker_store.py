@@ -15,7 +15,9 @@ Profiling the Rasa server showed the tracker store taking a third of the CPU tim
    is used only while it is exactly what a fresh read would return: unchanged since it was saved
    and still in the same conversation session.
 
-Other databases (PostgreSQL) get only what Rasa itself does.
+Other databases (PostgreSQL) get only what Rasa itself does. `url: postgresql://user:pw@host:port/db`
+may stand for Rasa's separate dialect/host/port/db/username/password settings, so that one
+variable (TRACKER_STORE_URL) tells the Rasa servers and the insights where conversations are.
 """
 from __future__ import annotations
 
@@ -46,7 +48,9 @@ def _sqlite_pragmas(connection, _record) -> None:
 
 
 class ConversationStore(SQLTrackerStore):
-    def __init__(self, *args: Any, recent_conversations: int = 0, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, recent_conversations: int = 0, url: Optional[str] = None, **kwargs: Any) -> None:
+        if url:
+            kwargs.update(_settings_from_url(url))
         super().__init__(*args, **kwargs)
         # The Rasa server builds its tracker store once at start-up: the one place where the project
         # runs code inside that process before the first message.
@@ -102,6 +106,13 @@ class ConversationStore(SQLTrackerStore):
             self._recent[tracker.sender_id] = (tracker, len(tracker.events), time.monotonic())
             while len(self._recent) > self.recent_conversations:
                 self._recent.popitem(last=False)
+
+
+def _settings_from_url(url: str) -> dict[str, Any]:
+    parsed = sa.engine.make_url(url)
+    settings = {"dialect": parsed.drivername, "host": parsed.host, "port": parsed.port, "db": parsed.database,
+                "username": parsed.username, "password": parsed.password}
+    return {key: value for key, value in settings.items() if value is not None}
 
 
 def _as_read_from_database(tracker: DialogueStateTracker) -> bool:

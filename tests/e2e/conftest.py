@@ -24,6 +24,10 @@ def e2e_dir(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def always_open_catalogue(e2e_dir):
+    return build_always_open_catalogue(e2e_dir)
+
+
+def build_always_open_catalogue(e2e_dir):
     """The real catalogue, with the chat channel open day and night, so that the handover flow
     does not depend on when the tests run."""
     knowledge = e2e_dir / "knowledge"
