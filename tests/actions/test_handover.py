@@ -1,4 +1,4 @@
-"""Handover actions against a real HandoverStore in a temporary SQLite file."""
+"""Handover actions against a real HandoverStore, on an empty SQLite file and on PostgreSQL."""
 from datetime import datetime, timezone
 
 import pytest
@@ -15,8 +15,8 @@ from tests.actions.conftest import load_tracker
 
 
 @pytest.fixture
-def store(tmp_path, monkeypatch):
-    store = HandoverStore(tmp_path / "handover.db")
+def store(database_url, monkeypatch):
+    store = HandoverStore(database_url)
     monkeypatch.setattr(actions.handover, "handover_store", lambda: store)
     return store
 

@@ -16,6 +16,7 @@ from bot.console.editor import CatalogueEditor
 from bot.handover.store import HandoverStore
 from bot.servers import running_web_app
 from tests.conftest import PROJECT
+from tests.databases import BACKENDS, fresh_postgresql_database
 from tests.editor import data
 
 PASSWORDS = {"eva": "editor-password-eva", "sanne": "staff-password-sanne", "adam": "admin-password-adam"}
@@ -48,14 +49,29 @@ def workspace(tmp_path) -> Workspace:
 
 
 @pytest.fixture(scope="session")
-def conversation_data(tmp_path_factory):
-    """Tracker, handover and feedback databases with the conversations of tests/editor/data.py."""
+def sqlite_conversation_data(tmp_path_factory):
+    """Tracker, handover and feedback SQLite files with the conversations of tests/editor/data.py."""
     root = tmp_path_factory.mktemp("insights")
     tracker = data.write_tracker(root / "tracker.db")
     store = HandoverStore(root / "handover.db")
     data.write_handovers(store)
     feedback = data.write_feedback(root / "insights.db")
     return tracker, store, feedback
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def conversation_data(request):
+    """The same conversations in SQLite files, then in PostgreSQL: Rasa's events in one database
+    (TRACKER_STORE_URL), handovers, callbacks and thumbs in another (DATABASE_URL)."""
+    if request.param == "sqlite":
+        yield request.getfixturevalue("sqlite_conversation_data")
+        return
+    server = request.getfixturevalue("postgresql_server")
+    with fresh_postgresql_database(server) as tracker, fresh_postgresql_database(server) as app_data:
+        data.write_tracker(tracker)
+        store = HandoverStore(app_data)
+        data.write_handovers(store)
+        yield tracker, store, data.write_feedback(app_data)
 
 
 @dataclass
@@ -91,13 +107,12 @@ def create_users(store: HandoverStore) -> None:
 
 
 @pytest.fixture(scope="module")
-def console(tmp_path_factory, conversation_data):
+def console(tmp_path_factory, sqlite_conversation_data):
     """`python -m bot.console` on a copy of the catalogue, with the insight fixtures and three users."""
     root = tmp_path_factory.mktemp("console")
     workspace = make_workspace(root)
-    tracker, handovers, feedback = conversation_data
-    # the handover store of the console gets the fixture's handovers and callbacks too
-    shutil.copy(handovers.path, workspace.store.path)
+    tracker, _, feedback = sqlite_conversation_data
+    data.write_handovers(workspace.store)       # the console's handover store gets the fixture's too
     create_users(workspace.store)
     with console_app(root, workspace, {"TRACKER_DB": str(tracker), "INSIGHTS_DB": str(feedback)}) as url:
         yield Console(url, workspace, root / "console.log")

@@ -115,15 +115,22 @@ def conversations() -> dict[str, list]:
     }
 
 
-def write_tracker(path: Path) -> Path:
-    """The conversations, saved by the project's tracker store into a new SQLite file."""
+def write_tracker(target: Path | str) -> Path | str:
+    """The conversations, saved by the project's tracker store into a new SQLite file, or into the
+    PostgreSQL database of a URL (as endpoints.yml configures Rasa: dialect, host, port, db, ...)."""
     warnings.filterwarnings("ignore")
     from rasa.shared.core.domain import Domain
     from rasa.shared.core.trackers import DialogueStateTracker
+    from sqlalchemy.engine import make_url
     from bot.tracker_store import ConversationStore
 
     domain = Domain.load(PROJECT / "domain.yml")
-    store = ConversationStore(domain, dialect="sqlite", db=str(path))
+    if isinstance(target, str) and "://" in target:
+        url = make_url(target)
+        store = ConversationStore(domain, dialect=url.get_backend_name(), host=url.host, port=url.port,
+                                  db=url.database, username=url.username, password=url.password)
+    else:
+        store = ConversationStore(domain, dialect="sqlite", db=str(target))
 
     async def save_all():
         for sender_id, events in conversations().items():
@@ -131,7 +138,7 @@ def write_tracker(path: Path) -> Path:
 
     asyncio.run(save_all())
     store.engine.dispose()
-    return path
+    return target
 
 
 def write_handovers(store) -> None:
@@ -149,7 +156,7 @@ def write_handovers(store) -> None:
             created_at=stamp(datetime.fromtimestamp(at(4, 10, 8), timezone.utc))))
 
 
-def write_feedback(path: Path) -> Path:
+def write_feedback(path: Path | str) -> Path | str:
     from bot.web.feedback import store as store_vote
     from bot.handover.store import stamp
     store_vote(path, {"created_at": stamp(datetime.fromtimestamp(at(4, 10, 6), timezone.utc)),

@@ -3,7 +3,9 @@ import csv
 import io
 
 import pytest
+import sqlalchemy
 
+from bot import storage
 from bot.catalogue.repository import CatalogueRepository
 from bot.handover.privacy import redact
 from bot.insights import InsightsRepository, Period, export
@@ -27,7 +29,8 @@ def all_csv(report) -> dict[str, str]:
 
 def test_the_fixture_really_contains_personal_data(conversation_data):
     tracker, _, _ = conversation_data
-    raw = tracker.read_bytes().decode("utf-8", "replace")
+    with storage.engine_for(storage.url_of(tracker)).connect() as connection:
+        raw = "\n".join(connection.execute(sqlalchemy.text("select data from events")).scalars())
     for value in data.PERSONAL:
         assert value in raw, value
     for value in data.PERSONAL:

@@ -1,8 +1,9 @@
-"""The insight queries on a tracker store written by Rasa's SQLTrackerStore (tests/editor/data.py)."""
-import sqlite3
-
+"""The insight queries on a tracker store written by Rasa's SQLTrackerStore (tests/editor/data.py),
+in SQLite and in PostgreSQL."""
 import pytest
+import sqlalchemy
 
+from bot import storage
 from bot.catalogue.repository import CatalogueRepository
 from bot.insights import InsightsRepository, Period
 from bot.insights.clusters import Question, group_questions, normalise
@@ -23,10 +24,12 @@ def report(insights):
 
 def test_the_fixture_has_rasas_schema(conversation_data):
     tracker, _, _ = conversation_data
-    connection = sqlite3.connect(tracker)
-    columns = [row[1] for row in connection.execute("pragma table_info(events)")]
+    engine = storage.engine_for(storage.url_of(tracker))
+    columns = [column["name"] for column in sqlalchemy.inspect(engine).get_columns("events")]
     assert columns == ["id", "sender_id", "type_name", "timestamp", "intent_name", "action_name", "data"]
-    slot = connection.execute("select action_name, data from events where type_name = 'slot' limit 1").fetchone()
+    with engine.connect() as connection:
+        slot = connection.execute(sqlalchemy.text(
+            "select action_name, data from events where type_name = 'slot' limit 1")).fetchone()
     assert slot[0] in slot[1]                       # a slot event's action_name is the slot's name
 
 
@@ -102,6 +105,12 @@ def test_language_filter_and_series(insights):
 def test_missing_sources_give_an_empty_report(tmp_path):
     empty = InsightsRepository(tmp_path / "none.db", None, tmp_path / "none-either.db").report(Period.recent())
     assert empty.totals["conversations"] == 0 and empty.groups == [] and empty.languages == ["nl", "en", "fr"]
+    assert not (tmp_path / "none.db").exists() and not (tmp_path / "none-either.db").exists()
+
+
+def test_databases_without_the_tables_give_an_empty_report(database_url):
+    empty = InsightsRepository(database_url, None, database_url).report(Period.recent())
+    assert empty.totals["conversations"] == 0 and empty.totals["thumbs_up"] == 0
 
 
 def test_grouping_helpers():
