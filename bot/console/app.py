@@ -5,7 +5,7 @@ import os
 
 from sanic import Sanic, response
 
-from bot.console import staff
+from bot.console import deployment, staff
 from bot.console.rasa_client import RasaClient
 
 SECURITY_HEADERS = {
@@ -17,6 +17,7 @@ SECURITY_HEADERS = {
     "Cache-Control": "no-store",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
+HSTS = "max-age=31536000"
 MAX_BODY = 64 * 1024
 
 
@@ -30,7 +31,9 @@ def create_app(rasa_url: str, rasa_token: str, handover_db: str | None = None, c
     app.config.REQUEST_MAX_SIZE = MAX_BODY
     app.config.FORWARDED_SECRET = None
     if secure_cookies is None:
-        secure_cookies = os.environ.get("CONSOLE_SECURE_COOKIES", "false").lower() == "true"
+        secure_cookies = deployment.secure_cookies(os.environ)
+    deployment.check_rasa_token(secure_cookies, rasa_token)
+    app.ctx.secure_cookies = secure_cookies      # read by auth: the session cookie's name depends on it
     store = HandoverStore(handover_db)
     catalogue = CatalogueRepository(catalogue_db or database_path())
     app.blueprint(staff.create_blueprint(store, RasaClient(rasa_url, rasa_token), catalogue, secure_cookies))
@@ -49,11 +52,15 @@ def create_app(rasa_url: str, rasa_token: str, handover_db: str | None = None, c
     async def security_headers(request, resp):
         for header, value in SECURITY_HEADERS.items():
             resp.headers.setdefault(header, value)
+        if secure_cookies:      # only behind HTTPS; on http://127.0.0.1 browsers ignore it anyway
+            resp.headers.setdefault("Strict-Transport-Security", HSTS)
 
     return app
 
 
 def main() -> None:
     app = create_app(os.environ.get("RASA_URL", "http://127.0.0.1:5005"), os.environ.get("RASA_TOKEN", "local-dev-token"))
-    app.run(host=os.environ.get("CONSOLE_HOST", "127.0.0.1"), port=int(os.environ.get("CONSOLE_PORT", "8090")),
+    host = os.environ.get("CONSOLE_HOST", "127.0.0.1")
+    deployment.warn_if_exposed_without_secure_cookies(app.ctx.secure_cookies, host)
+    app.run(host=host, port=int(os.environ.get("CONSOLE_PORT", "8090")),
             access_log=False, workers=1)

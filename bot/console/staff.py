@@ -5,6 +5,8 @@ with textContent: it is always shown as text, never as HTML.
 """
 from __future__ import annotations
 
+import asyncio
+import math
 import secrets
 from datetime import datetime, timezone
 from pathlib import Path
@@ -12,9 +14,10 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sanic import Blueprint, Request, response
 
-from bot.console.auth import make_login_required
+from bot.console.auth import cookie_name, expire_cookie, make_login_required, same_secret, session_token, set_cookie
 from bot.console.rasa_client import RasaClient
 from bot.console.sessions import COOKIE, Sessions
+from bot.console.throttle import LoginThrottle
 from bot.handover.store import HandoverStore
 
 HERE = Path(__file__).parent
@@ -33,19 +36,13 @@ def waiting_minutes(handover: dict) -> int:
     return int((datetime.now(timezone.utc) - created).total_seconds() // 60)
 
 
-def set_cookie(resp, name: str, value: str, secure: bool, max_age: int | None = None) -> None:
-    resp.cookies[name] = value
-    resp.cookies[name]["httponly"] = True
-    resp.cookies[name]["samesite"] = "Strict"
-    resp.cookies[name]["path"] = "/"
-    resp.cookies[name]["secure"] = secure
-    if max_age is not None:
-        resp.cookies[name]["max-age"] = max_age
-
-
 def create_blueprint(store: HandoverStore, rasa: RasaClient, catalogue, secure_cookies: bool) -> Blueprint:
     bp = Blueprint("staff", url_prefix="/staff")
     sessions = Sessions(store)
+    throttle = LoginThrottle()
+    # One password check at a time: parallel guesses cannot all pass the throttle before the first
+    # failure is counted, and a flood of logins uses one core at most.
+    checking_password = asyncio.Lock()
     bp.static("/static", str(HERE / "static"), name="static")
 
     login_required = make_login_required(store, sessions, render)
@@ -55,34 +52,55 @@ def create_blueprint(store: HandoverStore, rasa: RasaClient, catalogue, secure_c
         return None if user["role"] == "admin" or not teams else teams
 
     # ── login ──────────────────────────────────────────────────────────────────────────────
-    @bp.get("/login")
-    async def login_form(request: Request):
+    def login_page(status: int = 200, error: str | None = None):
+        """The login form with a fresh CSRF token (double submit: form field and cookie)."""
         token = secrets.token_urlsafe(32)
-        resp = render("login.html", csrf=token)
+        resp = render("login.html", status=status, csrf=token, error=error)
         set_cookie(resp, LOGIN_CSRF_COOKIE, token, secure_cookies, max_age=1800)
         return resp
+
+    @bp.get("/login")
+    async def login_form(request: Request):
+        return login_page()
 
     @bp.post("/login")
     async def login(request: Request):
         form = request.form or {}
-        expected = request.cookies.get(LOGIN_CSRF_COOKIE)
-        if not expected or not secrets.compare_digest(form.get("csrf", ""), expected):
-            return render("login.html", status=403, csrf=expected or "", error="expired")
-        user = store.verify_user(form.get("username", "")[:100], form.get("password", "")[:200])
-        if user is None:
-            return render("login.html", status=401, csrf=expected, error="invalid")
+        expected = request.cookies.get(cookie_name(LOGIN_CSRF_COOKIE, secure_cookies))
+        if not same_secret(form.get("csrf"), expected):
+            return login_page(status=403, error="expired")
+        username, password = form.get("username", "")[:100], form.get("password", "")[:200]
+        # Behind a reverse proxy the client's address comes from X-Forwarded-For only when Sanic
+        # is told to trust it (SANIC_PROXIES_COUNT); otherwise every client shares the proxy's.
+        address = request.remote_addr or request.ip
+        async with checking_password:
+            wait = throttle.wait_seconds(username, address)
+            if wait:    # the same answer for unknown and existing usernames: both are counted alike
+                resp = render("login.html", status=429, csrf=expected, error="throttled",
+                              minutes=math.ceil(wait / 60))
+                resp.headers["Retry-After"] = str(wait)
+                return resp
+            # argon2 takes a fifth of a second of CPU: in a thread, so pages keep loading meanwhile
+            user = await asyncio.to_thread(store.verify_user, username, password)
+            if user is None:
+                throttle.failed(username, address)
+                return render("login.html", status=401, csrf=expected, error="invalid")
+            throttle.succeeded(username)
+        sessions.end(session_token(request))     # a new session id at every login; the old one ends
         token, _ = sessions.start(user["username"])
         resp = response.redirect("/editor/" if user["role"] == "editor" else "/staff/")
         set_cookie(resp, COOKIE, token, secure_cookies)
-        del resp.cookies[LOGIN_CSRF_COOKIE]
+        expire_cookie(resp, LOGIN_CSRF_COOKIE, secure_cookies)
         return resp
 
     @bp.post("/logout")
     @login_required(roles=("staff", "editor", "admin"))
     async def logout(request: Request):
-        sessions.end(request.cookies.get(COOKIE))
+        sessions.end(session_token(request))
         resp = response.redirect("/staff/login")
-        del resp.cookies[COOKIE]
+        expire_cookie(resp, COOKIE, secure_cookies)
+        # not "cookies": that would clear the cookies of every site under the municipality's domain
+        resp.headers["Clear-Site-Data"] = '"cache", "storage"'
         return resp
 
     # ── queue and callbacks ────────────────────────────────────────────────────────────────

@@ -185,14 +185,18 @@ class HandoverStore:
                 "teams": ",".join(teams), "display_name": display_name, "created_at": stamp(), "available": True,
             }, key="username")
 
+    _unknown_user_hash: str | None = None    # made once: hashing it at each login would double the time
+
     def verify_user(self, username: str, password: str) -> dict | None:
         from argon2 import PasswordHasher
         from argon2.exceptions import VerificationError, InvalidHashError
         user = self.user(username)
         hasher = PasswordHasher()
         if user is None:
+            if HandoverStore._unknown_user_hash is None:
+                HandoverStore._unknown_user_hash = hasher.hash("unknown-user-padding")
             try:   # same work for unknown users, so timing does not tell which names exist
-                hasher.verify(hasher.hash("unknown-user-padding"), password + "x")
+                hasher.verify(HandoverStore._unknown_user_hash, password + "x")
             except VerificationError:
                 pass
             return None
