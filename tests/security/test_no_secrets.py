@@ -44,7 +44,7 @@ def tracked_files() -> list[str]:
 
 
 def harmless(value: str) -> bool:
-    return (value in ALLOWED_LITERALS or value.startswith(("${", "$", "change-me", "<", "{{"))
+    return (value in ALLOWED_LITERALS or value.startswith(("${", "$", "change-me", "<", "{{")) or not value.strip(".…")
             or value.lower() in ("none", "null", "true", "false", "required", "optional"))
 
 
