@@ -13,7 +13,7 @@ BASELINE := models/baseline.tar.gz
 CATALOGUE_INPUTS := $(shell find knowledge -type f) $(wildcard bot/catalogue/*.py bot/catalogue/*/*)
 MODEL_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') $(wildcard bot/nlu/*.py) knowledge/languages.yml
 
-.PHONY: help setup pipeline catalogue train run test evaluate benchmark clean
+.PHONY: help setup pipeline catalogue train run test evaluate benchmark load clean
 
 help:
 	@echo "make run        set up what is missing, then start the assistant"
@@ -24,6 +24,7 @@ help:
 	@echo "make train      train the Rasa model"
 	@echo "make evaluate   held-out figures: resolution, and intent/product/fallback vs the rasa init baseline"
 	@echo "make benchmark  catalogue search latency; REST round trip, throughput and memory"
+	@echo "make load       100 conversations for 10 min: one machine, then the scale-out (PostgreSQL, Redis, 2 Rasa servers)"
 
 setup:
 	@bash scripts/setup.sh
@@ -58,6 +59,11 @@ evaluate: setup catalogue train $(BASELINE)
 benchmark: setup catalogue train
 	@bash scripts/timed.sh "catalogue search benchmark" $(PY) -m bot.catalogue benchmark
 	@bash scripts/timed.sh "assistant speed benchmark" $(PY) -m bot.evaluation.speed
+
+load: setup catalogue train
+	@bash scripts/install-services.sh
+	@bash scripts/timed.sh "load, one machine" $(PY) -m bot.evaluation.load
+	@bash scripts/timed.sh "load, scale-out" $(PY) -m bot.evaluation.load --scaleout 2
 
 clean:
 	rm -rf build models results
