@@ -55,14 +55,20 @@ def _stop(processes) -> None:
             process.kill()
 
 
+def _serve(logging_config: Path | None) -> list[str]:
+    """How deploy/ starts a server with a logging configuration (bot.ops.serve)."""
+    return [sys.executable, "-m", "bot.ops", "serve", "--logging-config-file", str(logging_config)]
+
+
 @contextlib.contextmanager
 def running_web_app(module: str, port_variable: str, health_path: str, env: dict[str, str], log: Path,
-                    port: int | None = None):
+                    port: int | None = None, logging_config: Path | None = None):
     """`python -m MODULE` (bot.console, bot.web) on a free port, told through `port_variable`;
     yields its base URL once `health_path` answers, and stops it afterwards."""
     port = port or free_port()
     url = f"http://127.0.0.1:{port}"
-    process = subprocess.Popen([sys.executable, "-m", module], cwd=PROJECT_DIR,
+    command = [*_serve(logging_config), module] if logging_config else [sys.executable, "-m", module]
+    process = subprocess.Popen(command, cwd=PROJECT_DIR,
                                env={**os.environ, **env, port_variable: str(port)},
                                stdout=log.open("w"), stderr=subprocess.STDOUT)
     try:
@@ -74,7 +80,8 @@ def running_web_app(module: str, port_variable: str, health_path: str, env: dict
 
 @contextlib.contextmanager
 def running_assistant(model: Path, catalogue_db: Path | None = None, token: str = "local-test-token",
-                      workdir: Path | None = None, extra_env: dict[str, str] | None = None):
+                      workdir: Path | None = None, extra_env: dict[str, str] | None = None,
+                      logging_config: Path | None = None):
     """Yield a RunningAssistant; stop both servers afterwards, whatever happened."""
     with contextlib.ExitStack() as stack:
         scratch = Path(workdir or stack.enter_context(tempfile.TemporaryDirectory()))
@@ -86,9 +93,10 @@ def running_assistant(model: Path, catalogue_db: Path | None = None, token: str 
             env["CATALOGUE_DB"] = str(catalogue_db)
         env.update(extra_env or {})
         logs = {name: scratch / f"{name}.log" for name in ("actions", "rasa")}
+        rasa = [*_serve(logging_config), "rasa", "--"] if logging_config else [str(RASA)]
         commands = {
-            "actions": [str(RASA), "run", "actions", "--actions", "actions", "--port", str(actions_port)],
-            "rasa": [str(RASA), "run", "--enable-api", "--auth-token", token, "--interface", "127.0.0.1",
+            "actions": [*rasa, "run", "actions", "--actions", "actions", "--port", str(actions_port)],
+            "rasa": [*rasa, "run", "--enable-api", "--auth-token", token, "--interface", "127.0.0.1",
                      "--port", str(rasa_port), "--model", str(model), "--credentials", "credentials.yml",
                      "--endpoints", "endpoints.yml"],
         }

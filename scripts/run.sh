@@ -28,15 +28,19 @@ stop() {
 }
 trap stop INT TERM EXIT
 
-.venv/bin/rasa run actions --actions actions --port "$ACTIONS_PORT" > logs/actions.log 2>&1 &
+# Logs: one JSON object per line without personal data (LOG_FORMAT=text: readable lines).
+# bot.ops serve applies deploy/logging.yml before the server starts, and gives it to Rasa.
+export LOG_FORMAT=${LOG_FORMAT:-json}
+serve=(.venv/bin/python -m bot.ops serve --logging-config-file deploy/logging.yml)
+"${serve[@]}" rasa -- run actions --actions actions --port "$ACTIONS_PORT" > logs/actions.log 2>&1 &
 pids+=($!)
-.venv/bin/rasa run --enable-api --auth-token "$RASA_TOKEN" --interface 127.0.0.1 --port "$RASA_PORT" \
+"${serve[@]}" rasa -- run --enable-api --auth-token "$RASA_TOKEN" --interface 127.0.0.1 --port "$RASA_PORT" \
   --cors "http://127.0.0.1:${RASA_PORT}" --model models/assistant.tar.gz \
   --credentials credentials.yml --endpoints endpoints.yml > logs/rasa.log 2>&1 &
 pids+=($!)
-.venv/bin/python -m bot.console > logs/console.log 2>&1 &
+"${serve[@]}" bot.console > logs/console.log 2>&1 &
 pids+=($!)
-.venv/bin/python -m bot.web > logs/web.log 2>&1 &
+"${serve[@]}" bot.web > logs/web.log 2>&1 &
 pids+=($!)
 
 echo "[run] starting (the Rasa server takes about a minute; logs in logs/)"

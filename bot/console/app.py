@@ -26,6 +26,7 @@ def create_app(rasa_url: str, rasa_token: str, handover_db: str | None = None, c
     from bot.catalogue.paths import database_path
     from bot.catalogue.repository import CatalogueRepository
     from bot.handover.store import HandoverStore
+    from bot.ops import readiness
 
     app = Sanic(name)
     app.config.REQUEST_MAX_SIZE = MAX_BODY
@@ -47,6 +48,11 @@ def create_app(rasa_url: str, rasa_token: str, handover_db: str | None = None, c
     @app.get("/health")
     async def health(request):
         return response.json({"status": "ok"})
+
+    @app.get("/ready")
+    async def ready(request):
+        return await readiness.ready({"handover_database": readiness.handover_database(store),
+                                      "catalogue_database": readiness.catalogue_database(catalogue)})
 
     @app.on_response
     async def security_headers(request, resp):

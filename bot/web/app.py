@@ -23,6 +23,7 @@ from sanic import Sanic, response
 from sanic.exceptions import NotFound
 from sanic.request import Request
 
+from bot.ops import readiness
 from bot.web import feedback
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -111,6 +112,10 @@ def create_app(rasa_url: str, rasa_token: str, *, public_rasa_url: str | None = 
     @app.get("/healthz")
     async def health(_request: Request):
         return response.json({"status": "ok"})
+
+    @app.get("/ready")
+    async def ready(request: Request):
+        return await readiness.ready({"rasa": readiness.rasa_server(lambda: request.app.ctx.http, rasa_url)})
 
     @app.on_response
     async def security_headers(_request: Request, resp):
