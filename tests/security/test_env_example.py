@@ -9,7 +9,7 @@ from tests.conftest import PROJECT
 
 ENV_EXAMPLE = PROJECT / ".env.example"
 CODE_FOLDERS = ("bot", "actions", "scripts", "deploy")
-CONFIG_FILES = ("endpoints.yml", "credentials.yml", "Makefile", ".ci/run")
+CONFIG_FILES = ("endpoints.yml", "endpoints.scaleout.yml", "credentials.yml", "Makefile", ".ci/run")
 
 PYTHON_READ = re.compile(r"""(?:environ(?:\.get|\.setdefault|\.pop)?\s*[\[(]|getenv\()\s*["']([A-Z][A-Z0-9_]*)["']""")
 YAML_READ = re.compile(r"\$\{([A-Z][A-Z0-9_]*)\}")
@@ -25,7 +25,7 @@ def code_files() -> list[Path]:
     files = [PROJECT / name for name in CONFIG_FILES if (PROJECT / name).exists()]
     for folder in CODE_FOLDERS:
         for path in sorted((PROJECT / folder).rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts and path.suffix in (".py", ".sh", ".yml", ".yaml"):
+            if path.is_file() and "__pycache__" not in path.parts and path.suffix in (".py", ".sh", ".yml", ".yaml", ".service"):
                 files.append(path)
     return files
 
@@ -34,7 +34,7 @@ def variables_read(path: Path) -> set[str]:
     text = path.read_text(encoding="utf-8", errors="replace")
     if path.suffix == ".py":
         return set(PYTHON_READ.findall(text))
-    if path.suffix in (".yml", ".yaml"):
+    if path.suffix in (".yml", ".yaml", ".service"):       # systemd units expand ${NAME} as Rasa's YAML does
         return set(YAML_READ.findall(text))
     # shell scripts and the Makefile: a default means "from the environment", and so does a
     # variable used without being assigned in the file
