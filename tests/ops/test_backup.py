@@ -267,13 +267,13 @@ def test_restore_refuses_while_a_server_uses_the_database(deployment, tmp_path, 
 
 def test_databases_on_postgresql_are_named_for_pg_dump_without_credentials(deployment, tmp_path):
     fill(deployment)
-    env = {**deployment, "DATABASE_URL": "postgresql://assistant:pa55word@db.internal/assistant"}
+    env = {**deployment, "DATABASE_URL": "postgresql://assistant:secret@db.internal/assistant"}
     result = ops("backup", "--to", str(tmp_path / "backups"), env=env)
     assert result.returncode == 0, result.stderr
     manifest = json.loads(next((tmp_path / "backups").iterdir()).joinpath("manifest.json").read_text())
     assert manifest["databases"]["handover"] == {"elsewhere": "DATABASE_URL"}
     assert manifest["databases"]["insights"] == {"shared_with": "handover"}
-    assert "pg_dump" in result.stdout and "pa55word" not in result.stdout + json.dumps(manifest)
+    assert "pg_dump" in result.stdout and "secret" not in result.stdout + json.dumps(manifest)
 
 
 def test_keep_removes_all_but_the_newest_backups(deployment, tmp_path):
