@@ -86,7 +86,10 @@ def running_assistant(model: Path, catalogue_db: Path | None = None, token: str 
     with contextlib.ExitStack() as stack:
         scratch = Path(workdir or stack.enter_context(tempfile.TemporaryDirectory()))
         rasa_port, actions_port = free_port(), free_port()
-        env = {**os.environ, "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+        # Tests and tools send many conversations from 127.0.0.1: no rate limits (bot.web.limits)
+        # unless the environment or extra_env asks for them.
+        env = {"RATE_LIMIT_CONVERSATION": "off", "RATE_LIMIT_ADDRESS": "off", **os.environ,
+               "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
                "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{actions_port}/webhook",
                "TRACKER_DB": str(scratch / "tracker.db")}
         if catalogue_db:

@@ -27,23 +27,71 @@ Use it in credentials.yml instead of the built-in ``socketio:`` key, with the sa
    does not send the same message again.
 
 The channel keeps the name ``socketio``, its path (``/socket.io``) and its events.
+
+Both input channels here (``RestInput`` keeps the name ``rest`` and the URL
+``/webhooks/rest/webhook``) apply the limits of ``bot.web.limits`` before Rasa sees a message:
+an over-long or empty message reaches Rasa as the intent ``/message_too_long`` or
+``/message_empty`` (the text itself is never run through NLU nor stored), and a message over the
+per-conversation or per-address rate is not processed: REST answers HTTP 429 with Retry-After,
+socket.io sends the response ``utter_rate_limited`` in the conversation's language.
 """
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
 import uuid
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
+import rasa.utils.endpoints
+from rasa.core.channels import rest as rasa_rest
 from rasa.core.channels import socketio as rasa_socketio
-from rasa.core.channels.channel import UserMessage
-from sanic import Blueprint
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.shared.core.trackers import DialogueStateTracker
+from sanic import Blueprint, response
+from sanic.request import Request
+
+from bot.web import limits
 
 logger = logging.getLogger(__name__)
 
 SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 _EMIT_KEYWORDS = {"data", "room", "to", "skip_sid", "namespace", "callback"}
+# REST senders are chosen by the client: any printable text that fits the tracker store's column.
+REST_SENDER = re.compile(r"^[^\x00-\x1f\x7f\ud800-\udfff]{1,128}$")
+# Metadata is stored with every message in the tracker; larger metadata is dropped.
+MAX_METADATA_CHARS = 4000
+
+
+def bounded_metadata(metadata: Any) -> Optional[Dict[Text, Any]]:
+    if not isinstance(metadata, dict):
+        return None
+    try:
+        size = len(json.dumps(metadata))
+    except (TypeError, ValueError):
+        return None
+    if size > MAX_METADATA_CHARS:
+        logger.warning(f"Metadata of {size} characters was dropped (at most {MAX_METADATA_CHARS}).")
+        return None
+    return metadata
+
+
+async def rendered(agent: Any, response_name: Text, sender_id: Text, channel: Text) -> Dict[Text, Any]:
+    """A domain response as the assistant would say it in this conversation (its language slot),
+    without processing a message."""
+    tracker = await agent.tracker_store.retrieve(sender_id)
+    if tracker is None:
+        tracker = DialogueStateTracker.from_events(sender_id, [], agent.domain.slots)
+    return await agent.nlg.generate(response_name, tracker, channel) or {}
+
+
+def peer_address(request: Optional[Request]) -> Text:
+    """The client's address from the socket, or from X-Forwarded-For when the peer is a trusted proxy."""
+    if request is None:
+        return "unknown"
+    return limits.client_address(request.ip or "unknown", request.headers.get("x-forwarded-for"),
+                                 limits.process_settings().trusted_proxies)
 
 
 class SocketIOOutput(rasa_socketio.SocketIOOutput):
@@ -92,6 +140,7 @@ class SocketIOInput(rasa_socketio.SocketIOInput):
         sio = self.sio
         if self.cors_allowed_origins:
             sio.eio.cors_allowed_origins = list(self.cors_allowed_origins)
+        settings, rate_limits = limits.process_settings(), limits.process_rate_limits()
 
         # Registering a handler again for the same event replaces Rasa's.
         @sio.on("session_request", namespace=self.namespace)
@@ -117,14 +166,85 @@ class SocketIOInput(rasa_socketio.SocketIOInput):
             text = data.get("message", "")
             if not isinstance(text, str):
                 return
-            metadata = data.get(self.metadata_key) or {}
-            if not isinstance(metadata, dict):
-                metadata = {}
             output_channel = SocketIOOutput(sio, self.bot_message_evt)
+            # The HTTP request that opened this connection: its socket's address, and the app with the agent.
+            request = (sio.get_environ(sid, namespace=self.namespace) or {}).get("sanic.request")
+            refusal = rate_limits.check(sender_id, peer_address(request))
             try:
-                await on_new_message(UserMessage(text, output_channel, sender_id, input_channel=self.name(),
-                                                 metadata=metadata))
+                if refusal:
+                    message = await rendered(request.app.ctx.agent, limits.RATE_LIMITED_RESPONSE, sender_id,
+                                             self.name())
+                    await output_channel.send_response(sender_id, message)
+                    return
+                await on_new_message(UserMessage(limits.screen_message(text, settings.max_chars), output_channel,
+                                                 sender_id, input_channel=self.name(),
+                                                 metadata=bounded_metadata(data.get(self.metadata_key)) or {}))
             except Exception:  # noqa: BLE001 - logged; the client still gets its acknowledgement
                 logger.exception(f"Handling a socket.io message of {sender_id} failed.")
 
         return blueprint
+
+
+class RestInput(rasa_rest.RestInput):
+    """Rasa's REST channel (same name, URL and JSON contract) with the limits of bot.web.limits.
+
+    Answers HTTP 400 with ``{"error": ...}`` to a body that is not a JSON object with a text
+    ``message`` and a ``sender`` (1-128 printable characters), and HTTP 429 with Retry-After and
+    ``{"error": "rate_limited", "retry_after": seconds, "messages": [...]}`` over a rate limit, where
+    ``messages`` has the same form as a normal answer (the response ``utter_rate_limited``)."""
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
+        blueprint = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
+        settings, rate_limits = limits.process_settings(), limits.process_rate_limits()
+
+        @blueprint.route("/", methods=["GET"])
+        async def health(_request: Request):
+            return response.json({"status": "ok"})
+
+        @blueprint.route("/webhook", methods=["POST"])
+        async def receive(request: Request):
+            body, problem = self._parse(request)
+            if problem:
+                return response.json({"error": "bad_request", "detail": problem}, status=400)
+            sender_id = str(body["sender"])
+            refusal = rate_limits.check(sender_id, peer_address(request))
+            if refusal:
+                collector = CollectingOutputChannel()       # the messages in the form of a normal answer
+                await collector.send_response(sender_id, await rendered(
+                    request.app.ctx.agent, limits.RATE_LIMITED_RESPONSE, sender_id, self.name()))
+                return response.json(
+                    {"error": "rate_limited", "limit": refusal.limit, "retry_after": refusal.retry_after,
+                     "messages": collector.messages},
+                    status=429, headers={"Retry-After": str(refusal.retry_after)})
+            text = limits.screen_message(body["message"], settings.max_chars)
+            input_channel = body.get("input_channel")
+            if not isinstance(input_channel, str) or not 0 < len(input_channel) <= 64:
+                input_channel = self.name()
+            metadata = bounded_metadata(body.get("metadata"))
+            if rasa.utils.endpoints.bool_arg(request, "stream", default=False):
+                return response.stream(self.stream_response(on_new_message, text, sender_id, input_channel, metadata),
+                                       content_type="text/event-stream")
+            collector = CollectingOutputChannel()
+            try:
+                await on_new_message(UserMessage(text, collector, sender_id, input_channel=input_channel,
+                                                 metadata=metadata))
+            except Exception:  # noqa: BLE001 - as Rasa's channel: logged (without the text), answered with what was said
+                logger.exception(f"Handling a REST message of {sender_id} failed.")
+            return response.json(collector.messages)
+
+        return blueprint
+
+    @staticmethod
+    def _parse(request: Request) -> tuple[Dict[Text, Any], Optional[Text]]:
+        try:
+            body = json.loads(request.body or b"")
+        except (ValueError, UnicodeDecodeError):
+            return {}, "the body is not JSON"
+        if not isinstance(body, dict):
+            return {}, "the body is not a JSON object"
+        if not isinstance(body.get("message"), str):
+            return body, "`message` must be a string"
+        sender = body.get("sender")
+        if isinstance(sender, bool) or not isinstance(sender, (str, int)) or not REST_SENDER.match(str(sender)):
+            return body, "`sender` must be a string of 1 to 128 printable characters"
+        return body, None
