@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import os
 import secrets
 from datetime import datetime, timezone
 from pathlib import Path
@@ -19,6 +20,7 @@ from bot.console.rasa_client import RasaClient
 from bot.console.sessions import COOKIE, Sessions
 from bot.console.throttle import LoginThrottle
 from bot.handover.store import HandoverStore
+from bot.web.limits import client_address, parse_networks
 
 HERE = Path(__file__).parent
 LOGIN_CSRF_COOKIE = "console_login_csrf"
@@ -40,6 +42,9 @@ def create_blueprint(store: HandoverStore, rasa: RasaClient, catalogue, secure_c
     bp = Blueprint("staff", url_prefix="/staff")
     sessions = Sessions(store)
     throttle = LoginThrottle()
+    # the same setting as the chat channels: behind nginx every peer is 127.0.0.1, and counting
+    # failures per peer would let anyone lock the login for everybody
+    trusted_proxies = parse_networks(os.environ.get("TRUSTED_PROXIES", ""))
     # One password check at a time: parallel guesses cannot all pass the throttle before the first
     # failure is counted, and a flood of logins uses one core at most.
     checking_password = asyncio.Lock()
@@ -70,9 +75,7 @@ def create_blueprint(store: HandoverStore, rasa: RasaClient, catalogue, secure_c
         if not same_secret(form.get("csrf"), expected):
             return login_page(status=403, error="expired")
         username, password = form.get("username", "")[:100], form.get("password", "")[:200]
-        # Behind a reverse proxy the client's address comes from X-Forwarded-For only when Sanic
-        # is told to trust it (SANIC_PROXIES_COUNT); otherwise every client shares the proxy's.
-        address = request.remote_addr or request.ip
+        address = client_address(request.ip, request.headers.get("x-forwarded-for"), trusted_proxies)
         async with checking_password:
             wait = throttle.wait_seconds(username, address)
             if wait:    # the same answer for unknown and existing usernames: both are counted alike

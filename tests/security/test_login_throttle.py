@@ -73,8 +73,11 @@ def throttled_console(workspace):
         yield console
 
 
-def attempt(console, username: str, password: str) -> requests.Response:
-    return console.try_login(requests.Session(), username, password)
+def attempt(console, username: str, password: str, forwarded_for: str | None = None) -> requests.Response:
+    session = requests.Session()
+    if forwarded_for:
+        session.headers["X-Forwarded-For"] = forwarded_for
+    return console.try_login(session, username, password)
 
 
 def without_token(page: str) -> str:
@@ -104,3 +107,23 @@ def test_a_locked_login_refuses_even_the_right_password_politely(throttled_conso
     for guess in range(10):
         assert attempt(console, f"guess-{guess}", "not-the-password").status_code == 401
     assert attempt(console, *ACCOUNTS["admin"]).status_code == 429        # the address is locked now
+    # without TRUSTED_PROXIES a client cannot pose as another address
+    assert attempt(console, *ACCOUNTS["admin"], forwarded_for="203.0.113.99").status_code == 429
+
+
+@pytest.fixture(scope="module")
+def proxied_console(workspace):
+    """The consoles behind a reverse proxy on the same machine, as deploy/nginx has them."""
+    with running_console(workspace, "proxied-console", TRUSTED_PROXIES="127.0.0.1") as console:
+        yield console
+
+
+def test_behind_a_trusted_proxy_each_client_address_counts_on_its_own(proxied_console):
+    console, attacker, colleague = proxied_console, "198.51.100.7, 203.0.113.5", "203.0.113.6"
+    for guess in range(20):
+        assert attempt(console, f"guess-{guess}", "not-the-password", attacker).status_code == 401
+    assert attempt(console, *ACCOUNTS["staff"], forwarded_for=attacker).status_code == 429
+    # the proxy's own address is not what is counted: a colleague elsewhere logs in
+    assert attempt(console, *ACCOUNTS["staff"], forwarded_for=colleague).status_code == 302
+    # the left-most hops are the client's own words: changing them does not escape the limit
+    assert attempt(console, *ACCOUNTS["staff"], forwarded_for="10.9.9.9, 203.0.113.5").status_code == 429
