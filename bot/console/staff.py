@@ -114,7 +114,7 @@ def create_blueprint(store: HandoverStore, rasa: RasaClient, catalogue, secure_c
         handovers = store.queue(teams_of(user))
         for handover in handovers:
             handover["waiting"] = waiting_minutes(handover)
-        return render("queue.html", user=user, handovers=handovers, callbacks=store.callbacks(),
+        return render("queue.html", user=user, handovers=handovers, callbacks=store.callbacks(teams=teams_of(user)),
                       csrf=request.ctx.session["csrf"])
 
     @bp.get("/api/queue")
@@ -127,9 +127,12 @@ def create_blueprint(store: HandoverStore, rasa: RasaClient, catalogue, secure_c
     @login_required()
     async def callback_status(request: Request, callback_id: str):
         try:
-            store.set_callback_status(callback_id, request.form.get("status", ""), request.ctx.user["username"])
+            store.set_callback_status(callback_id, request.form.get("status", ""), request.ctx.user["username"],
+                                      teams=teams_of(request.ctx.user))
         except ValueError:
             return response.json({"error": "unknown status"}, status=400)
+        except LookupError:       # unknown, or another team's: the same answer, so ids cannot be probed
+            return response.json({"error": "not found"}, status=404)
         return response.redirect("/staff/")
 
     # ── one conversation ───────────────────────────────────────────────────────────────────

@@ -150,15 +150,23 @@ class HandoverStore:
             connection.execute(callbacks.insert().values(callback))
         return callback
 
-    def callbacks(self, status: str | None = None) -> list[dict]:
+    def callbacks(self, status: str | None = None, teams: list[str] | None = None) -> list[dict]:
+        """Callback requests, of `teams` only when given (a staff member sees their own teams')."""
         query = select(callbacks).order_by(callbacks.c.created_at)
-        return self._all(query.where(callbacks.c.status == status) if status else query)
+        if status:
+            query = query.where(callbacks.c.status == status)
+        if teams:
+            query = query.where(callbacks.c.team.in_(teams))
+        return self._all(query)
 
-    def set_callback_status(self, callback_id: str, status: str, username: str) -> None:
+    def set_callback_status(self, callback_id: str, status: str, username: str,
+                            teams: list[str] | None = None) -> None:
         if status not in CALLBACK_STATUSES:
             raise ValueError(f"unknown status {status}")
-        if not self._update(callbacks, callbacks.c.id == callback_id,
-                            {"status": status, "handled_by": username, "updated_at": stamp()}):
+        which = callbacks.c.id == callback_id
+        if teams:
+            which = which & callbacks.c.team.in_(teams)
+        if not self._update(callbacks, which, {"status": status, "handled_by": username, "updated_at": stamp()}):
             raise LookupError(f"no callback {callback_id}")
 
     # ── retention ──────────────────────────────────────────────────────────────────────────

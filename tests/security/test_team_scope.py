@@ -47,9 +47,6 @@ def test_another_teams_conversation_cannot_be_changed(console, other_teams_hando
     assert [m["text"] for m in store.messages(handover["id"])] == ["Mijn paspoort is gestolen."]
 
 
-@pytest.mark.xfail(strict=True, reason="finding: the queue page lists every team's callback requests (names, phone "
-                                       "numbers) and any staff member can change any callback's status; see "
-                                       "docs/security.md, 4.2.1")
 def test_another_teams_callback_requests_stay_hidden(console, other_teams_handover):
     store, _, tim = other_teams_handover
     callback = store.request_callback(f"security-{uuid.uuid4()}", "Jan Jansen", "0612345678", "phone", "morgen",
