@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the services the scale-out tests start for themselves (Debian packages postgresql,
 # redis-server and nginx), only those that are missing. The packages' own system services are not
-# used: tests/services.py starts private instances on free ports and stops them.
+# used: bot/services.py starts private instances on free ports and stops them.
 # Needs root (CI and the project's machines run as root) and Debian's package registry.
 set -euo pipefail
 

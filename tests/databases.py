@@ -1,5 +1,5 @@
 """Databases for the app's data on both backends: `database_url` gives each test an empty SQLite
-file or an empty PostgreSQL database (one private server per test session, tests/services.py)."""
+file or an empty PostgreSQL database (one private server per test session, bot/services.py)."""
 from __future__ import annotations
 
 import contextlib
@@ -18,7 +18,7 @@ BACKENDS = ("sqlite", "postgresql")
 @pytest.fixture(scope="session")
 def postgresql_server(tmp_path_factory) -> Iterator[str]:
     """The URL of one private PostgreSQL for the whole session (its first database)."""
-    from tests.services import running_postgresql
+    from bot.services import running_postgresql
     with running_postgresql(tmp_path_factory.mktemp("postgresql")) as url:
         yield url
 

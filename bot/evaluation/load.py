@@ -129,7 +129,7 @@ def servers(scaleout: int, workdir: Path):
             yield assistant.url, {name: p.pid for name, p in assistant.processes.items()}
         return
     from bot.scaleout import running_scaleout
-    from tests.services import running_postgresql, running_redis
+    from bot.services import running_postgresql, running_redis
     with running_postgresql(workdir / "postgresql") as postgresql_url, running_redis(workdir / "redis") as redis_url, \
             running_scaleout(PROJECT_DIR / "models" / "assistant.tar.gz", workdir, postgresql_url, redis_url,
                              rasa_processes=scaleout, token=TOKEN, extra_env=ONE_ADDRESS_ENV) as cluster:

@@ -1,10 +1,10 @@
-"""The private PostgreSQL and Redis servers of tests/services.py start, answer, and leave nothing behind."""
+"""The private PostgreSQL and Redis servers of bot/services.py start, answer, and leave nothing behind."""
 import socket
 from urllib.parse import urlparse
 
 import sqlalchemy
 
-from tests.services import running_postgresql, running_redis
+from bot.services import running_postgresql, running_redis
 
 
 def test_postgresql_runs_and_is_removed(tmp_path):
@@ -35,11 +35,11 @@ def test_redis_runs_and_stops(tmp_path):
 
 def test_missing_binaries_fail_and_name_the_install_script(tmp_path, monkeypatch):
     import pytest
-    from tests import services
+    from bot import services
     monkeypatch.setattr(services.glob, "glob", lambda pattern: [])
     monkeypatch.setattr(services.shutil, "which", lambda name: None)
     monkeypatch.setattr(services.os.path, "exists", lambda path: False)
     for start in (services.running_postgresql, services.running_redis):
-        with pytest.raises(pytest.fail.Exception, match="scripts/install-services.sh"):
+        with pytest.raises(RuntimeError, match="scripts/install-services.sh"):
             with start(tmp_path):
                 pass

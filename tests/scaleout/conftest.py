@@ -10,7 +10,7 @@ from bot.scaleout import running_scaleout, scaleout_environment
 from bot.servers import running_web_app
 from tests.conftest import PROJECT
 from tests.e2e.conftest import STAFF_PASSWORD, build_always_open_catalogue
-from tests.services import running_postgresql, running_redis
+from bot.services import running_postgresql, running_redis
 
 MODEL = PROJECT / "models" / "assistant.tar.gz"
 TOKEN = "scaleout-test-token"

@@ -1,5 +1,5 @@
-"""Private PostgreSQL and Redis servers for tests: each on a free port on 127.0.0.1, with its data in
-a temporary folder, stopped and removed afterwards. They use Debian's binaries; when those are
+"""Private PostgreSQL and Redis servers for the tests and the load script (bot.evaluation.load):
+each on a free port on 127.0.0.1, with its data in a temporary folder, stopped and removed afterwards. They use Debian's binaries; when those are
 missing the test fails (it never skips: CI must run these tests) and says how to install them.
 
     with running_postgresql(tmp_path) as url:   # postgresql://postgres@127.0.0.1:PORT/assistant
@@ -21,7 +21,6 @@ import time
 from pathlib import Path
 from typing import Iterator
 
-import pytest
 
 from bot.servers import free_port
 
@@ -31,7 +30,7 @@ PORT_ATTEMPTS = 3
 
 
 def _missing(what: str) -> None:
-    pytest.fail(f"{what} is missing: {INSTALL_HINT}", pytrace=False)
+    raise RuntimeError(f"{what} is missing: {INSTALL_HINT}")
 
 
 def _tail(log: Path) -> str:
