@@ -7,6 +7,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.products import OFFER_PERSON_AFTER
 from actions.shared import catalogue, language_of, municipality_values
 from bot.answers import plan_product_answer
 
@@ -33,6 +34,13 @@ class ActionRespond(Action):
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         if intent == "feedback" and shows_frustration(tracker.latest_message.get("text") or ""):
             return [SlotSet("handover_reason", "frustration"), FollowupAction("action_offer_handover")]
+        if intent == "out_of_scope":
+            # Twice in a row "I cannot help with that" is as stuck as twice "I did not understand".
+            count = int(tracker.get_slot("fallback_count") or 0) + 1
+            if count >= OFFER_PERSON_AFTER:
+                return [SlotSet("fallback_count", 0), FollowupAction("action_offer_handover")]
+            dispatcher.utter_message(response="utter_out_of_scope")
+            return [SlotSet("fallback_count", count)]
         dispatcher.utter_message(response=RESPONSES.get(intent, "utter_how_can_help"))
         return [SlotSet("fallback_count", 0)]
 

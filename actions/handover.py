@@ -18,6 +18,7 @@ REASONS = {
     "struggling": "not_digitally_confident",
     "sensitive_situation": "sensitive",
     "nlu_fallback": "not_understood",
+    "out_of_scope": "not_understood",
     "unsupported_language": "language",
     "feedback": "frustration",
 }

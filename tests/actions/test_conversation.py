@@ -62,3 +62,15 @@ def test_positive_feedback_is_thanked(dispatcher, domain):
     tracker.latest_message = {"text": "top, heel duidelijk", "intent": {"name": "feedback"}, "entities": []}
     ActionRespond().run(dispatcher, tracker, domain)
     assert dispatcher.messages[0]["response"] == "utter_feedback"
+
+
+def test_out_of_scope_twice_in_a_row_offers_a_person(dispatcher, domain):
+    from rasa_sdk.events import FollowupAction
+    tracker = load_tracker("greet_english")
+    tracker.latest_message = {"text": "wie wint de champions league", "intent": {"name": "out_of_scope"}, "entities": []}
+    first = ActionRespond().run(dispatcher, tracker, domain)
+    assert [m["response"] for m in dispatcher.messages] == ["utter_out_of_scope"]
+    assert SlotSet("fallback_count", 1) in first
+    tracker.slots["fallback_count"] = 1
+    second = ActionRespond().run(dispatcher, tracker, domain)
+    assert FollowupAction("action_offer_handover") in second and len(dispatcher.messages) == 1
