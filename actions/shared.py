@@ -19,7 +19,9 @@ def catalogue() -> CatalogueRepository:
 
 
 def language_of(tracker: Tracker) -> str:
-    return tracker.get_slot("language") or DEFAULT_LANGUAGE
+    # The slot also takes whatever a typed intent payload claims ('/greet{"language": "xx"}').
+    language = tracker.get_slot("language")
+    return language if language in catalogue().languages() else DEFAULT_LANGUAGE
 
 
 def response_text(domain: dict[str, Any], name: str, language: str) -> str:

@@ -11,9 +11,8 @@ bash scripts/timed.sh "rasa data validate" bash -c '
     || { cat results/validate.log; exit 1; }
   # Responses sent by custom actions are not referenced in rules, and some intents only come from
   # buttons (payloads) or from the language component, never from typed text: Rasa warns about
-  # both (message_too_long and message_empty come from the input channels, bot/web/channel.py).
-  # Any other warning is a failure.
-  button_intents="choose_product|handover_chat|handover_desk|handover_digital_help|handover_phone|rate|request_callback|unsupported_language|message_too_long|message_empty"
+  # both. Any other warning is a failure.
+  button_intents="choose_product|handover_chat|handover_desk|handover_digital_help|handover_phone|rate|request_callback|unsupported_language"
   if grep -E "UserWarning|WARNING|ERROR" results/validate.log \
      | grep -v -E "is not used in any story or rule|MovedIn20Warning" \
      | grep -v -E "intent .(${button_intents}). is listed in the domain file, but is not found in the NLU training data"; then

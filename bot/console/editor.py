@@ -541,7 +541,9 @@ def create_blueprint(store: HandoverStore, catalogue: CatalogueRepository, secur
             return page("editor_message.html", request, status=409, title="Bestand niet te bewerken",
                         message=f"{context['file']}: {error}")
         published = request.args.get("published")
-        change = editor.change(int(published)) if published and published.isdigit() else None
+        # isascii: str.isdigit() also accepts '²'; at most 18 digits: SQLite integers are 64-bit
+        change = editor.change(int(published)) if published and published.isascii() and published.isdigit() \
+            and len(published) <= 18 else None
         return page("editor_product.html", request, values=values, published=change, **context)
 
     async def edited(request: Request, product_slug: str):

@@ -29,11 +29,14 @@ Use it in credentials.yml instead of the built-in ``socketio:`` key, with the sa
 The channel keeps the name ``socketio``, its path (``/socket.io``) and its events.
 
 Both input channels here (``RestInput`` keeps the name ``rest`` and the URL
-``/webhooks/rest/webhook``) apply the limits of ``bot.web.limits`` before Rasa sees a message:
-an over-long or empty message reaches Rasa as the intent ``/message_too_long`` or
-``/message_empty`` (the text itself is never run through NLU nor stored), and a message over the
-per-conversation or per-address rate is not processed: REST answers HTTP 429 with Retry-After,
-socket.io sends the response ``utter_rate_limited`` in the conversation's language.
+``/webhooks/rest/webhook``) apply the limits of ``bot.web.limits`` before Rasa sees a message.
+An over-long or empty message is answered by the channel itself with the domain response
+``utter_message_too_long`` or ``utter_message_empty`` in the conversation's language, and never
+reaches Rasa: not NLU, not the tracker store. (As an intent payload it would: a paused conversation
+during a live handover would swallow the answer, an open callback form would take the payload as
+the citizen's answer, and two intents more change the NLU model's labels.) A message over the
+per-conversation or per-address rate is not processed either: REST answers HTTP 429 with
+Retry-After, socket.io sends ``utter_rate_limited``.
 """
 from __future__ import annotations
 
@@ -141,6 +144,17 @@ class SocketIOInput(rasa_socketio.SocketIOInput):
         if self.cors_allowed_origins:
             sio.eio.cors_allowed_origins = list(self.cors_allowed_origins)
         settings, rate_limits = limits.process_settings(), limits.process_rate_limits()
+        handle_request = sio.eio.handle_request
+
+        async def handle_request_or_400(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return await handle_request(*args, **kwargs)
+            except KeyError:
+                # python-engineio raises (HTTP 500) on a POST to a session that has just closed,
+                # e.g. after a missed ping; it answers a GET in the same state with 400.
+                return response.text("Session is disconnected", status=400)
+
+        sio.eio.handle_request = handle_request_or_400       # read when the blueprint attaches the route
 
         # Registering a handler again for the same event replaces Rasa's.
         @sio.on("session_request", namespace=self.namespace)
@@ -169,15 +183,15 @@ class SocketIOInput(rasa_socketio.SocketIOInput):
             output_channel = SocketIOOutput(sio, self.bot_message_evt)
             # The HTTP request that opened this connection: its socket's address, and the app with the agent.
             request = (sio.get_environ(sid, namespace=self.namespace) or {}).get("sanic.request")
-            refusal = rate_limits.check(sender_id, peer_address(request))
+            refused, text = limits.screen_message(text, settings.max_chars)
+            if rate_limits.check(sender_id, peer_address(request)):
+                refused = limits.RATE_LIMITED_RESPONSE
             try:
-                if refusal:
-                    message = await rendered(request.app.ctx.agent, limits.RATE_LIMITED_RESPONSE, sender_id,
-                                             self.name())
+                if refused:
+                    message = await rendered(request.app.ctx.agent, refused, sender_id, self.name())
                     await output_channel.send_response(sender_id, message)
                     return
-                await on_new_message(UserMessage(limits.screen_message(text, settings.max_chars), output_channel,
-                                                 sender_id, input_channel=self.name(),
+                await on_new_message(UserMessage(text, output_channel, sender_id, input_channel=self.name(),
                                                  metadata=bounded_metadata(data.get(self.metadata_key)) or {}))
             except Exception:  # noqa: BLE001 - logged; the client still gets its acknowledgement
                 logger.exception(f"Handling a socket.io message of {sender_id} failed.")
@@ -216,7 +230,12 @@ class RestInput(rasa_rest.RestInput):
                     {"error": "rate_limited", "limit": refusal.limit, "retry_after": refusal.retry_after,
                      "messages": collector.messages},
                     status=429, headers={"Retry-After": str(refusal.retry_after)})
-            text = limits.screen_message(body["message"], settings.max_chars)
+            refused, text = limits.screen_message(body["message"], settings.max_chars)
+            if refused:
+                collector = CollectingOutputChannel()
+                await collector.send_response(sender_id, await rendered(
+                    request.app.ctx.agent, refused, sender_id, self.name()))
+                return response.json(collector.messages)
             input_channel = body.get("input_channel")
             if not isinstance(input_channel, str) or not 0 < len(input_channel) <= 64:
                 input_channel = self.name()
@@ -238,7 +257,7 @@ class RestInput(rasa_rest.RestInput):
     def _parse(request: Request) -> tuple[Dict[Text, Any], Optional[Text]]:
         try:
             body = json.loads(request.body or b"")
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, RecursionError):       # RecursionError: arrays nested thousands deep
             return {}, "the body is not JSON"
         if not isinstance(body, dict):
             return {}, "the body is not a JSON object"

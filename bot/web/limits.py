@@ -16,6 +16,7 @@ processes belongs in front of them (nginx `limit_req`); these protect one proces
 from __future__ import annotations
 
 import ipaddress
+import json
 import math
 import os
 import re
@@ -25,8 +26,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, Iterable, Optional
 
-TOO_LONG_PAYLOAD = "/message_too_long"
-EMPTY_PAYLOAD = "/message_empty"
+# Domain responses (domain.yml) the channels answer with instead of handing a message to Rasa.
+TOO_LONG_RESPONSE = "utter_message_too_long"
+EMPTY_RESPONSE = "utter_message_empty"
 RATE_LIMITED_RESPONSE = "utter_rate_limited"
 
 # Control characters other than tab and newlines carry no meaning in a chat message, and NUL is
@@ -181,13 +183,34 @@ def client_address(peer: str, forwarded_for: Optional[str], trusted: Iterable[Ne
     return str(current)
 
 
-def screen_message(text: str, max_chars: int) -> str:
-    """The text to hand to Rasa: an over-long or empty message becomes its intent payload (so the
-    text is never run through NLU nor stored); otherwise the text without control characters and
-    with unpaired surrogates (which JSON allows, UTF-8 does not) replaced."""
+def screen_message(text: str, max_chars: int) -> tuple[Optional[str], str]:
+    """(response, text): for an over-long or empty message, the response that answers it instead
+    of Rasa (the text is then never run through NLU nor stored); otherwise no response and the
+    text for Rasa, without control characters and with unpaired surrogates (which JSON allows and
+    UTF-8 does not) replaced."""
     if len(text) > max_chars:
-        return TOO_LONG_PAYLOAD
+        return TOO_LONG_RESPONSE, ""
     text = _CONTROL.sub("", text)
     if any("\ud800" <= char <= "\udfff" for char in text):
         text = text.encode("utf-8", "replace").decode("utf-8")
-    return text if text.strip() else EMPTY_PAYLOAD
+    if not text.strip():
+        return EMPTY_RESPONSE, ""
+    return None, _scalar_entities(text)
+
+
+def _scalar_entities(text: str) -> str:
+    """A typed intent payload ('/choose_product{"product": ...}') with only text and number
+    entities: Rasa passes any JSON on as an entity value, and a list or object where the actions
+    expect text fails them. Other payloads (and malformed JSON, which Rasa ignores) are unchanged."""
+    name, brace, rest = text.partition("{")
+    if not text.startswith("/") or not brace:
+        return text
+    try:
+        entities = json.loads(brace + rest)
+    except (ValueError, RecursionError):
+        return text
+    if not isinstance(entities, dict):
+        return text
+    kept = {key: value for key, value in entities.items()
+            if isinstance(value, (str, int, float)) and not isinstance(value, bool)}
+    return text if kept == entities else name + json.dumps(kept, ensure_ascii=False)

@@ -5,7 +5,7 @@ import ipaddress
 
 import pytest
 
-from bot.web.limits import (EMPTY_PAYLOAD, TOO_LONG_PAYLOAD, Rate, RateLimits, Settings, TokenBuckets,
+from bot.web.limits import (EMPTY_RESPONSE, TOO_LONG_RESPONSE, Rate, RateLimits, Settings, TokenBuckets,
                             client_address, parse_networks, screen_message)
 
 
@@ -95,14 +95,22 @@ def test_client_address_uses_forwarded_for_only_from_a_trusted_proxy():
 
 
 def test_screen_message():
-    assert screen_message("hoe vraag ik een paspoort aan", 1000) == "hoe vraag ik een paspoort aan"
-    assert screen_message("x" * 1001, 1000) == TOO_LONG_PAYLOAD
-    assert screen_message("😀" * 1000, 1000) == "😀" * 1000      # characters, not bytes
-    assert screen_message("/choose_product{}" + "x" * 2000, 1000) == TOO_LONG_PAYLOAD
-    assert screen_message("", 1000) == EMPTY_PAYLOAD
-    assert screen_message(" \n\t\u3000 ", 1000) == EMPTY_PAYLOAD
-    assert screen_message("\x00\x01\x1b", 1000) == EMPTY_PAYLOAD
-    assert screen_message("pas\x00poort\x1b[31m", 1000) == "paspoort[31m"
-    assert screen_message("a\ud800b", 1000) == "a?b"
-    screened = screen_message("regel 1\nregel 2\tmet tab", 1000)
-    assert screened == "regel 1\nregel 2\tmet tab"
+    assert screen_message("hoe vraag ik een paspoort aan", 1000) == (None, "hoe vraag ik een paspoort aan")
+    assert screen_message("x" * 1001, 1000) == (TOO_LONG_RESPONSE, "")
+    assert screen_message("😀" * 1000, 1000) == (None, "😀" * 1000)       # characters, not bytes
+    assert screen_message("/choose_product{}" + "x" * 2000, 1000) == (TOO_LONG_RESPONSE, "")
+    assert screen_message("", 1000) == (EMPTY_RESPONSE, "")
+    assert screen_message(" \n\t\u3000 ", 1000) == (EMPTY_RESPONSE, "")
+    assert screen_message("\x00\x01\x1b", 1000) == (EMPTY_RESPONSE, "")
+    assert screen_message("pas\x00poort\x1b[31m", 1000) == (None, "paspoort[31m")
+    assert screen_message("a\ud800b", 1000) == (None, "a?b")
+    assert screen_message("regel 1\nregel 2\tmet tab", 1000) == (None, "regel 1\nregel 2\tmet tab")
+
+
+def test_intent_payloads_keep_only_text_and_number_entities():
+    assert screen_message('/choose_product{"product": "paspoort"}', 1000) == (None, '/choose_product{"product": "paspoort"}')
+    assert screen_message('/choose_product{"product": {"nested": 1}}', 1000) == (None, "/choose_product{}")
+    assert screen_message('/rate{"score": 4, "x": [1], "y": null}', 1000) == (None, '/rate{"score": 4}')
+    assert screen_message("/choose_product{", 1000) == (None, "/choose_product{")        # Rasa ignores it
+    assert screen_message("/handover_chat", 1000) == (None, "/handover_chat")
+    assert screen_message('hoi {"a": [1]}', 1000) == (None, 'hoi {"a": [1]}')            # not a payload
