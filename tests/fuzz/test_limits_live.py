@@ -198,7 +198,8 @@ class SocketClient:
                 self.wait_for(lambda: len(acknowledged) == number + 1)
 
     def close(self):
-        self.sio.disconnect()
+        # abort: a clean disconnect waits for the pending long-poll, up to 25 s
+        self.sio.eio.disconnect(abort=True)
 
 
 @pytest.fixture
