@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import random
 import statistics
 import tempfile
@@ -29,10 +28,8 @@ import aiohttp
 import yaml
 
 from bot.catalogue.paths import PROJECT_DIR
-from bot.evaluation import ONE_ADDRESS_ENV
 from bot.evaluation.conversations import HELD_OUT
-from bot.evaluation.speed import resident_mb
-from bot.servers import running_assistant
+from bot.evaluation.setups import resident_mb, running_setup
 
 THINK_SECONDS = (2.0, 8.0)
 MESSAGES_PER_CONVERSATION = (4, 8)
@@ -120,39 +117,6 @@ async def drive(url: str, citizens: int, minutes: float, texts: list[str], seed:
     return tally, elapsed, lost
 
 
-@contextlib.contextmanager
-def servers(scaleout: int, workdir: Path):
-    """Yields (url, {process name: pid})."""
-    if not scaleout:
-        with running_assistant(PROJECT_DIR / "models" / "assistant.tar.gz", token=TOKEN, workdir=workdir,
-                               extra_env=ONE_ADDRESS_ENV) as assistant:
-            yield assistant.url, {name: p.pid for name, p in assistant.processes.items()}
-        return
-    from bot.scaleout import running_scaleout
-    from bot.services import running_postgresql, running_redis
-    with running_postgresql(workdir / "postgresql") as postgresql_url, running_redis(workdir / "redis") as redis_url, \
-            running_scaleout(PROJECT_DIR / "models" / "assistant.tar.gz", workdir, postgresql_url, redis_url,
-                             rasa_processes=scaleout, token=TOKEN, extra_env=ONE_ADDRESS_ENV) as cluster:
-        pids = {name: p.pid for name, p in cluster.processes.items()}
-        pids.update(database_pids(workdir))
-        yield cluster.url, pids
-
-
-def database_pids(workdir: Path) -> dict[str, int]:
-    """PostgreSQL's postmaster and redis-server, found by their command line under /proc."""
-    found = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        with contextlib.suppress(OSError):
-            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-            if "/postgres -D" in command and "postgresql" not in found:
-                found["postgresql"] = int(entry.name)
-            elif command.startswith("redis-server") or "/redis-server" in command:
-                found["redis"] = int(entry.name)
-    return found
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--conversations", type=int, default=100)
@@ -165,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
         else "one machine, one Rasa server on SQLite"
     with tempfile.TemporaryDirectory() as scratch:
         print(f"[load] starting: {mode}", flush=True)
-        with servers(args.scaleout, Path(scratch)) as (url, pids):
+        with running_setup(args.scaleout, Path(scratch), TOKEN) as (url, pids):
             print(f"[load] {args.conversations} conversations for {args.minutes:g} min against {url}", flush=True)
             tally, elapsed, lost = asyncio.run(drive(url, args.conversations, args.minutes, texts, args.seed))
             memory = {name: resident_mb(pid) for name, pid in pids.items()}

@@ -1,6 +1,6 @@
 """REST round trip and throughput of the whole assistant (Rasa server, action server, catalogue).
 
-python -m bot.evaluation.speed [--model models/assistant.tar.gz] [--messages 300]
+python -m bot.evaluation.speed [--messages 320] [--scaleout N]
 
 A benchmark, not a test: it prints figures. Messages are held-out citizen questions, in
 conversations of eight messages; 1 or 8 conversations run at the same time.
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import tempfile
 import threading
 import time
 import uuid
@@ -17,24 +18,8 @@ from pathlib import Path
 import requests
 import yaml
 
-from bot.catalogue.paths import PROJECT_DIR
 from bot.evaluation.conversations import HELD_OUT
-from bot.evaluation import ONE_ADDRESS_ENV
-from bot.servers import running_assistant
-
-
-def resident_mb(pid: int) -> float:
-    """Resident memory of a process and its children, from /proc."""
-    total = 0
-    pids = [pid]
-    children = Path(f"/proc/{pid}/task/{pid}/children")
-    if children.exists():
-        pids += [int(p) for p in children.read_text().split()]
-    for each in pids:
-        for line in Path(f"/proc/{each}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                total += int(line.split()[1])
-    return total / 1024
+from bot.evaluation.setups import resident_mb, running_setup
 
 
 # Citizens' conversations are short: after this many messages a new conversation starts.
@@ -71,21 +56,25 @@ def run(url: str, texts: list[str], concurrent: int) -> dict:
             "throughput": len(timings) / elapsed}
 
 
+TOKEN = "speed-test-token"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--model", type=Path, default=PROJECT_DIR / "models" / "assistant.tar.gz")
     parser.add_argument("--messages", type=int, default=320)
+    parser.add_argument("--scaleout", type=int, default=0, metavar="N",
+                        help="N Rasa servers on PostgreSQL + Redis behind nginx (default: one machine, one Rasa server)")
     args = parser.parse_args(argv)
     held_out = [case["text"] for case in yaml.safe_load(HELD_OUT.read_text(encoding="utf-8"))]
     texts = (held_out * (args.messages // len(held_out) + 1))[:args.messages]
-    with running_assistant(args.model, extra_env=ONE_ADDRESS_ENV) as assistant:
-        run(assistant.url, texts[:40], 1)                      # warm-up: first calls load models
-        rows = [run(assistant.url, texts, 1), run(assistant.url, texts, 8)]
-        memory = {name: resident_mb(process.pid) for name, process in assistant.processes.items()}
+    with tempfile.TemporaryDirectory() as scratch, running_setup(args.scaleout, Path(scratch), TOKEN) as (url, pids):
+        run(url, texts[:40], 8)                      # warm-up: first calls load models, in every process
+        rows = [run(url, texts, 1), run(url, texts, 8)]
+        memory = {name: resident_mb(pid) for name, pid in pids.items()}
     print("\n| conversations | messages | errors | p50 ms | p95 ms | messages/s |\n|---|---|---|---|---|---|")
     for r in rows:
         print(f"| {r['concurrent']} | {r['messages']} | {r['errors']} | {r['p50']:.0f} | {r['p95']:.0f} | {r['throughput']:.1f} |")
-    print(f"\nresident memory: Rasa server {memory['rasa']:.0f} MB, action server {memory['actions']:.0f} MB")
+    print("\nresident memory (MB): " + ", ".join(f"{name} {mb:.0f}" for name, mb in memory.items()))
     return 0
 
 
