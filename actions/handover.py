@@ -52,8 +52,10 @@ def transcript(tracker: Tracker) -> list[dict]:
     for event in tracker.events:
         if event.get("event") in ("user", "bot") and event.get("text"):
             moment = datetime.fromtimestamp(event.get("timestamp", 0), timezone.utc).isoformat(timespec="seconds")
-            lines.append({"sender": "citizen" if event["event"] == "user" else "bot", "text": event["text"],
-                          "sent_at": moment})
+            line = {"sender": "citizen" if event["event"] == "user" else "bot", "text": event["text"], "sent_at": moment}
+            if event["event"] == "user":      # the key the staff console syncs later messages by: never twice
+                line["source_key"] = f"user:{event.get('timestamp', 0)}"
+            lines.append(line)
     return lines
 
 

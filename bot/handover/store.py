@@ -69,7 +69,7 @@ class HandoverStore:
             connection.execute(handovers.insert().values(handover))
             for index, message in enumerate(transcript):
                 self._insert_message(connection, handover["id"], message["sender"], message["text"],
-                                     message.get("sent_at"), f"transcript:{index}")
+                                     message.get("sent_at"), message.get("source_key") or f"transcript:{index}")
         return self.get(handover["id"])
 
     def get(self, handover_id: str) -> dict | None:

@@ -50,3 +50,14 @@ def test_passwords_are_hashed_and_checked(store):
     assert store.verify_user("nobody", "a-long-password") is None
     with pytest.raises(ValueError):
         store.create_user("kees", "short", "staff", [], "Kees")
+
+
+def test_a_transcript_message_synced_again_from_the_tracker_is_not_shown_twice(store):
+    """The transcript given at the handover and the console's later sync from Rasa's tracker can
+    both hold the citizen's last messages: they share the tracker event's key."""
+    handover = store.open_handover("conv-sync", "burgerzaken", "nl", None, "asked", [
+        {"sender": "citizen", "text": "ik wil een medewerker", "source_key": "user:1700000000.25"},
+        {"sender": "bot", "text": "Wilt u chatten?"}])
+    store.add_message(handover["id"], "citizen", "ik wil een medewerker", source_key="user:1700000000.25")
+    store.add_message(handover["id"], "citizen", "hallo?", source_key="user:1700000009.5")
+    assert [m["text"] for m in store.messages(handover["id"])] == ["ik wil een medewerker", "Wilt u chatten?", "hallo?"]
