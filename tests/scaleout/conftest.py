@@ -41,7 +41,9 @@ def cluster(workdir, databases):
 def console(cluster, databases, workdir):
     """The consoles on the shared PostgreSQL database, talking to the Rasa servers through nginx."""
     env = {**os.environ, **scaleout_environment(*databases), "CATALOGUE_DB": str(cluster.catalogue),
-           "CONSOLE_PASSWORD": STAFF_PASSWORD, "RASA_URL": cluster.url, "RASA_TOKEN": TOKEN}
+           "CONSOLE_PASSWORD": STAFF_PASSWORD, "RASA_URL": cluster.url, "RASA_TOKEN": TOKEN,
+           # TRUSTED_PROXIES makes the consoles assume HTTPS (Secure cookies); this test speaks plain HTTP.
+           "CONSOLE_SECURE_COOKIES": "false"}
     subprocess.run([sys.executable, "-m", "bot.handover", "create-user", "sanne", "--role", "staff", "--name", "Sanne"],
                    cwd=PROJECT, env=env, check=True, capture_output=True)
     with running_web_app("bot.console", "CONSOLE_PORT", "/health", env, workdir / "console.log") as url:
