@@ -10,20 +10,18 @@ socket's own address, whatever X-Forwarded-For says."""
 from __future__ import annotations
 
 import re
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import requests
-import yaml
 from requests.adapters import HTTPAdapter
 
-from bot.catalogue.build import build
 from bot.handover.store import HandoverStore
 from bot.servers import RunningAssistant, free_port, running_assistant, running_web_app
 from tests.browser.conftest import context_factory  # noqa: F401 - a fixture, used by the browser test here
-from tests.conftest import MODEL, PROJECT
+from tests.conftest import MODEL
+from tests.e2e.conftest import build_always_open_catalogue
 from tests.fuzz.processes import children_by_command
 
 TOKEN = "fuzz-test-token"
@@ -91,17 +89,8 @@ class Stack:
 def always_open_workspace(root: Path) -> tuple[Path, Path]:
     """A copy of knowledge/ with the chat channel open day and night (so a live handover can be
     tested at any hour), and its catalogue database."""
-    knowledge = root / "knowledge"
-    shutil.copytree(PROJECT / "knowledge", knowledge)
-    municipality_file = knowledge / "municipality.yml"
-    municipality = yaml.safe_load(municipality_file.read_text(encoding="utf-8"))
-    days = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-    municipality["contact_channels"]["chat"] = {day: ["00:00", "23:59"] for day in days}
-    municipality["holidays"] = []
-    municipality_file.write_text(yaml.safe_dump(municipality, allow_unicode=True), encoding="utf-8")
-    database = root / "catalogue.db"
-    build(knowledge, database, report=lambda *_: None)
-    return knowledge, database
+    database = build_always_open_catalogue(root)
+    return root / "knowledge", database
 
 
 @pytest.fixture(scope="session")

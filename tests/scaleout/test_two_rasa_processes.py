@@ -7,13 +7,8 @@ import uuid
 import requests
 
 from tests.e2e.conftest import staff_session
+from tests.e2e.test_rest import say, texts
 from tests.scaleout.conftest import TOKEN
-
-
-def say(base: str, sender: str, text: str) -> list[dict]:
-    response = requests.post(f"{base}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=60)
-    assert response.status_code == 200, response.text
-    return response.json()
 
 
 def slots(base: str, sender: str) -> dict:
@@ -22,19 +17,15 @@ def slots(base: str, sender: str) -> dict:
     return response.json()["slots"]
 
 
-def text_of(messages: list[dict]) -> str:
-    return "\n".join(m.get("text") or "" for m in messages)
-
-
 def test_a_conversation_alternating_between_the_processes_keeps_its_context(cluster):
     first, second = cluster.rasa_urls
     sender = f"scaleout-{uuid.uuid4()}"
     say(first, sender, "mijn paspoort is verlopen")
     assert slots(second, sender)["product"] == "paspoort"
     cost = say(second, sender, "en wat kost dat?")               # no product named: it comes from the context
-    assert "€" in text_of(cost) and "paspoort" in text_of(cost).lower()
+    assert "€" in texts(cost) and "paspoort" in texts(cost).lower()
     bring = say(first, sender, "wat moet ik meenemen?")
-    assert "pasfoto" in text_of(bring).lower()
+    assert "pasfoto" in texts(bring).lower()
     say(second, sender, "en een rijbewijs?")
     assert slots(first, sender)["product"] == "rijbewijs"
 
