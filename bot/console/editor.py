@@ -657,19 +657,36 @@ def create_blueprint(store: HandoverStore, catalogue: CatalogueRepository, secur
             period, error = Period.recent(), f"Periode niet te gebruiken ({problem}); de laatste 12 weken getoond."
         return period, language, error
 
-    def query_string(period: Period, language: str | None) -> str:
-        return urlencode({"from": period.first, "to": period.last, **({"language": language} if language else {})})
+    def query_string(period: Period, language: str | None, search: str = "") -> str:
+        return urlencode({"from": period.first, "to": period.last, **({"language": language} if language else {}),
+                          **({"q": search} if search else {})})
+
+    def search_of(args) -> str:
+        return " ".join((args.get("q") or "").split())[:MAX_PHRASE]
+
+    def matching_groups(groups, search: str):
+        """The groups with the searched words in one of their questions: with many unanswered
+        questions the small groups an editor looks for are not among the largest shown."""
+        wanted = catalogue_text.fold(search).split()
+        if not wanted:
+            return groups
+        def matches(row) -> bool:
+            texts = [catalogue_text.fold(text) for text in (row.group.representative, *row.group.examples)]
+            return any(all(word in text for word in wanted) for text in texts)
+        return [row for row in groups if matches(row)]
 
     async def insights_page(request: Request, status: int = 200, **extra):
         period, language, error = insight_params(request.args)
+        search = search_of(request.args)
         report = await asyncio.to_thread(insights.report, period, language)
         known = {" ".join(catalogue_text.fold(p).split()) for p in catalogue.all_synonyms()}
         for row in report.groups:
             row.known = " ".join(catalogue_text.fold(row.group.representative).split()) in known
+        found = matching_groups(report.groups, search)
         added = request.args.get("added")
         return page("editor_insights.html", request, status=status, report=report, languages=languages(),
-                    error=extra.pop("error", None) or error, query=query_string(period, language),
-                    groups=report.groups[:GROUPS_SHOWN], product_ids=catalogue.product_ids(),
+                    error=extra.pop("error", None) or error, query=query_string(period, language, search),
+                    search=search, found=found, groups=found[:GROUPS_SHOWN], product_ids=catalogue.product_ids(),
                     added=editor.change(int(added)) if added and added.isdigit() else None,
                     charts=insight_charts(report), tables=list(export.TABLES), **extra)
 
@@ -700,7 +717,7 @@ def create_blueprint(store: HandoverStore, catalogue: CatalogueRepository, secur
                 content = add_synonym(editor.read(product_id), product_id, language, phrase, languages())
                 change = await asyncio.to_thread(editor.publish, product_id, content, request.ctx.user["username"],
                                                  "synonym")
-                return response.redirect(f"/editor/insights?{query_string(period, period_language)}"
+                return response.redirect(f"/editor/insights?{query_string(period, period_language, search_of(request.args))}"
                                          f"&added={change['id']}#added")
             except CatalogueError as error:
                 problem = "De catalogus is niet geldig met dit synoniem: " + "; ".join(str(p) for p in error.problems)

@@ -346,8 +346,10 @@ class InsightsRepository:
                 continue
             conversation = conversations.get(row["conversation_id"])
             moment = _timestamp(row["created_at"])
+            # Older votes were stored in whole seconds: their question can be up to a second later.
+            slack = 0.0 if "." in (row["created_at"] or "") else 1.0
             turns = [t for t in (conversation.turns if conversation else [])
-                     if not t.is_payload and t.text.strip() and moment is not None and t.timestamp <= moment + 1]
+                     if not t.is_payload and t.text.strip() and moment is not None and t.timestamp <= moment + slack]
             language = row["language"] or (conversation.language if conversation else DEFAULT_LANGUAGE)
             week = week_of_iso(row["created_at"])
             if turns and wanted(week, language):

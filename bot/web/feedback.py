@@ -129,7 +129,8 @@ async def handle(request: Request, rasa_url: str, token: str, db_path: str | os.
     except FeedbackError as error:
         return response.json({"error": error.message}, status=error.status)
     record = {
-        "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        # Milliseconds: the insights link a vote to the last question before it, often in the same second.
+        "created_at": datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
         "conversation_id": vote.conversation_id,
         "vote": vote.vote,
         "product": _text_slot(slots.get("product")),

@@ -115,8 +115,8 @@ def conversations() -> dict[str, list]:
     }
 
 
-def write_tracker(target: Path | str) -> Path | str:
-    """The conversations, saved by the project's tracker store into a new SQLite file, or into the
+def write_tracker(target: Path | str, chosen: dict[str, list] | None = None) -> Path | str:
+    """The conversations (or the `chosen` ones), saved by the project's tracker store into a new SQLite file, or into the
     PostgreSQL database of a URL (as endpoints.yml configures Rasa: dialect, host, port, db, ...)."""
     warnings.filterwarnings("ignore")
     from rasa.shared.core.domain import Domain
@@ -133,7 +133,7 @@ def write_tracker(target: Path | str) -> Path | str:
         store = ConversationStore(domain, dialect="sqlite", db=str(target))
 
     async def save_all():
-        for sender_id, events in conversations().items():
+        for sender_id, events in (chosen or conversations()).items():
             await store.save(DialogueStateTracker.from_events(sender_id, events, domain.slots))
 
     asyncio.run(save_all())

@@ -120,3 +120,20 @@ def test_grouping_helpers():
     groups = group_questions(questions)
     assert [g.count for g in groups] == [3, 1, 1]
     assert groups[0].representative == "paspoort kwijt"
+
+
+def test_a_thumbs_down_belongs_to_the_last_question_before_it_even_in_the_same_second(tmp_path):
+    from datetime import datetime, timezone
+    from bot.web.feedback import store as store_vote
+    moment = data.at(4, 10)
+    conversation = {"conv-fast": data._start(moment)
+                    + data._turn("eerste vraag zonder antwoord", "ask_info", moment + 0.1, "nl")
+                    + data._turn("tweede vraag", "ask_info", moment + 0.6, "nl")}
+    tracker = data.write_tracker(tmp_path / "tracker.db", conversation)
+    vote = datetime.fromtimestamp(moment + 0.3, timezone.utc).isoformat(timespec="milliseconds")
+    store_vote(tmp_path / "insights.db", {"created_at": vote, "conversation_id": "conv-fast", "vote": "down",
+                                          "product": None, "language": "nl"})
+    report = InsightsRepository(tracker, None, tmp_path / "insights.db").report(Period(data.FIRST_WEEK, data.LAST_WEEK),
+                                                                                  suggest=False)
+    assert [(row.group.representative, row.group.sources) for row in report.groups] == [
+        ("eerste vraag zonder antwoord", {"thumbs_down": 1})]

@@ -181,6 +181,20 @@ def test_insights_page_with_charts_groups_and_one_click_synonym(console, editor)
         assert reply.status_code == 422 and message in reply.text
 
 
+def test_insights_search_shows_only_groups_with_all_the_words(console, editor):
+    def questions(query: str) -> list[str]:
+        page = editor.get(f"{console.url}/editor/insights?{PERIOD}&{query}").text
+        return re.findall(r'<span class="visually-hidden">Vraag: </span>(.*?)</p>', page)
+
+    everything = questions("")
+    assert "how do I get a parking permit?" in everything and len(everything) > 1
+    assert questions("q=Parking+PERMIT") == ["how do I get a parking permit?"]
+    assert questions("q=parking+kattenopvang") == []
+    page = editor.get(f"{console.url}/editor/insights?{PERIOD}&q=%3Cscript%3Eparking").text
+    assert "Geen onbeantwoorde vragen met „&lt;script&gt;parking”" in page
+    assert 'name="q" type="search" value="&lt;script&gt;parking"' in page
+
+
 def test_csv_downloads(console, editor):
     reply = editor.get(f"{console.url}/editor/insights.csv?{PERIOD}")
     assert reply.headers["content-type"].startswith("text/csv")

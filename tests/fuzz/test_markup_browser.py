@@ -12,10 +12,11 @@ from tests.conftest import PROJECT
 from tests.fuzz.conftest import PASSWORDS
 
 ARTIFACTS = PROJECT / "test-artifacts" / "fuzz"
+MARKER = "zqxv"          # in every question: the insights search finds them among the fuzz test's thousands
 QUESTIONS = [           # each answered with a thumbs down: an unanswered question in the insights
-    '<img src=x data-fuzz="1" onerror="window.__fuzz=1;alert(1)"> zqxv wrtpl',
-    '<script data-fuzz="1">window.__fuzz=1;alert(2)</script> plofgrt snirk',
-    '"><svg data-fuzz="1" onload="window.__fuzz=1;alert(3)"></svg> qwrtp klmnq',
+    f'<img src=x data-fuzz="1" onerror="window.__fuzz=1;alert(1)"> {MARKER} wrtpl',
+    f'<script data-fuzz="1">window.__fuzz=1;alert(2)</script> plofgrt {MARKER} snirk',
+    f'"><svg data-fuzz="1" onload="window.__fuzz=1;alert(3)"></svg> qwrtp {MARKER} klmnq',
 ]
 DURING_CHAT = ['<iframe data-fuzz="1" src="javascript:alert(4)"></iframe> {{7*7}} ${7*7} {% raw %}',
                '<a data-fuzz="1" href="javascript:alert(5)">klik</a><b data-fuzz="1">vet</b> &lt;i&gt;']
@@ -77,7 +78,11 @@ def test_typed_markup_is_text_in_widget_staff_view_and_insights(stack, context_f
 
     editor, editor_problems = log_in(context_factory(), stack.console, "eva")
     editor.goto(f"{stack.console}/editor/insights")
+    editor.get_by_label("Vragen met de woorden").fill(MARKER)
+    editor.get_by_role("button", name="Tonen").click()
+    editor.wait_for_load_state()
     unanswered = editor.locator("section[aria-labelledby=unanswered-title]")
+    (ARTIFACTS / "markup-insights.txt").write_text(unanswered.inner_text())
     shown = [text for text in QUESTIONS if unanswered.get_by_text(text).count()]
     assert shown, "none of the typed questions appears among the unanswered questions"
 
