@@ -14,6 +14,7 @@ import contextlib
 import os
 import shutil
 import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -104,7 +105,7 @@ def running_scaleout(model: Path, workdir: Path, postgresql_url: str, redis_url:
     try:
         for index, (rasa_port, action_port) in enumerate(zip(rasa_ports, action_ports), start=1):
             _start(cluster, f"actions-{index}", workdir, env,
-                   [str(RASA), "run", "actions", "--actions", "actions", "--port", str(action_port)])
+                   [sys.executable, "-m", "bot.action_server", "--port", str(action_port)])
             _start(cluster, f"rasa-{index}", workdir, {**env, "ACTION_ENDPOINT_URL": cluster.action_urls[index - 1]},
                    [str(RASA), "run", "--enable-api", "--auth-token", token, "--interface", "127.0.0.1",
                     "--port", str(rasa_port), "--model", str(model), "--credentials", "credentials.yml",

@@ -97,8 +97,10 @@ def running_assistant(model: Path, catalogue_db: Path | None = None, token: str 
         env.update(extra_env or {})
         logs = {name: scratch / f"{name}.log" for name in ("actions", "rasa")}
         rasa = [*_serve(logging_config), "rasa", "--"] if logging_config else [str(RASA)]
+        actions = ([*_serve(logging_config), "bot.action_server", "--"] if logging_config
+                   else [sys.executable, "-m", "bot.action_server"])
         commands = {
-            "actions": [*rasa, "run", "actions", "--actions", "actions", "--port", str(actions_port)],
+            "actions": [*actions, "--port", str(actions_port)],
             "rasa": [*rasa, "run", "--enable-api", "--auth-token", token, "--interface", "127.0.0.1",
                      "--port", str(rasa_port), "--model", str(model), "--credentials", "credentials.yml",
                      "--endpoints", "endpoints.yml"],

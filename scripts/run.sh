@@ -32,7 +32,7 @@ trap stop INT TERM EXIT
 # bot.ops serve applies deploy/logging.yml before the server starts, and gives it to Rasa.
 export LOG_FORMAT=${LOG_FORMAT:-json}
 serve=(.venv/bin/python -m bot.ops serve --logging-config-file deploy/logging.yml)
-"${serve[@]}" rasa -- run actions --actions actions --port "$ACTIONS_PORT" > logs/actions.log 2>&1 &
+"${serve[@]}" bot.action_server -- --port "$ACTIONS_PORT" > logs/actions.log 2>&1 &
 pids+=($!)
 "${serve[@]}" rasa -- run --enable-api --auth-token "$RASA_TOKEN" --interface 127.0.0.1 --port "$RASA_PORT" \
   --cors "http://127.0.0.1:${RASA_PORT}" --model models/assistant.tar.gz \

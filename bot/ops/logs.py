@@ -32,14 +32,12 @@ FORMATS = ("json", "text")
 
 def process_name() -> str:
     """What this process is, for the `process` field: LOG_PROCESS_NAME, else guessed from the
-    command line (`rasa run --port 5006` -> rasa@5006, `rasa run actions` -> action-server)."""
+    command line (`rasa run --port 5006` -> rasa@5006, `python -m bot.web` -> bot.web)."""
     explicit = os.environ.get("LOG_PROCESS_NAME")
     if explicit:
         return explicit
     program = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else "python"
     if program.startswith("rasa"):
-        if sys.argv[1:3] == ["run", "actions"]:
-            return "action-server"
         port = sys.argv[sys.argv.index("--port") + 1] if "--port" in sys.argv[:-1] else None
         return f"rasa@{port}" if port else "rasa"
     main = sys.modules.get("__main__")

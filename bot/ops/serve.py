@@ -15,7 +15,8 @@ from pathlib import Path
 
 PROGRAMS = {
     # program: (module run as __main__, name in the logs' `process` field)
-    "rasa": ("rasa", None),             # the Rasa server, or the action server (`rasa run actions`)
+    "rasa": ("rasa", None),             # the Rasa server
+    "bot.action_server": ("bot.action_server", "action-server"),
     "bot.console": ("bot.console", "console"),
     "bot.web": ("bot.web", "web"),
 }
