@@ -19,6 +19,8 @@ from pathlib import Path
 
 import yaml
 
+from bot.web.api_guard import has_lone_surrogate
+
 log = logging.getLogger(__name__)
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -47,10 +49,14 @@ def problem_with(action_call, slot_types: dict[str, tuple[type, ...]]) -> str | 
     tracker = action_call.get("tracker")
     if not isinstance(tracker, dict):
         return "tracker is not an object"
+    if not isinstance(tracker.get("sender_id"), str):
+        return "tracker.sender_id is not a text"
     for key, kind in (("sender_id", str), ("slots", dict), ("latest_message", dict), ("events", list),
                       ("active_loop", dict), ("latest_action_name", str)):
         if tracker.get(key) is not None and not isinstance(tracker[key], kind):
             return f"tracker.{key} is not a {'list' if kind is list else 'object' if kind is dict else 'text'}"
+    if has_lone_surrogate(action_call):
+        return "the call holds text that is not valid Unicode"
     if any(not isinstance(event, dict) for event in tracker.get("events") or []):
         return "tracker.events holds something that is not an event"
     latest = tracker.get("latest_message") or {}
@@ -73,16 +79,15 @@ class UnreadableBody(ValueError):
 
 
 def decoded(request) -> object:
-    """The request's JSON (deflated, as Rasa can send it, or plain)."""
-    body = request.body
-    if request.headers.get("Content-Encoding") == "deflate":
-        try:
-            body = zlib.decompress(body)
-        except zlib.error as error:
-            raise UnreadableBody("the body is not deflated data") from error
+    """The request's JSON as rasa_sdk will read it: deflated (as Rasa can send it) with the json
+    module, else with Sanic's parser (ujson), which accepts less than the json module."""
     try:
-        return json.loads(body)
-    except (ValueError, UnicodeDecodeError) as error:
+        if request.headers.get("Content-Encoding") == "deflate":
+            return json.loads(zlib.decompress(request.body))
+        return request.json
+    except zlib.error as error:
+        raise UnreadableBody("the body is not deflated data") from error
+    except Exception as error:   # noqa: BLE001 - InvalidUsage, ValueError, RecursionError (deep nesting)
         raise UnreadableBody("the body is not JSON") from error
 
 

@@ -55,7 +55,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sanic import Blueprint, response
 from sanic.request import Request
 
-from bot.web import limits
+from bot.web import api_guard, limits
 
 logger = logging.getLogger(__name__)
 
@@ -210,6 +210,10 @@ class RestInput(rasa_rest.RestInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
         blueprint = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
         settings, rate_limits = limits.process_settings(), limits.process_rate_limits()
+
+        @blueprint.listener("before_server_start")
+        async def guard_the_http_api(app, _loop):
+            api_guard.install(app)
 
         @blueprint.route("/", methods=["GET"])
         async def health(_request: Request):
