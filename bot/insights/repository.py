@@ -75,6 +75,13 @@ def _select(engine, query) -> list[dict]:
         return [dict(row) for row in connection.execute(query).mappings()]
 
 
+def _created_between(engine, table, start: float, end: float, columns: tuple[str, ...]) -> list[dict]:
+    """The rows of `table` created in [start, end), with these columns."""
+    low, high = _margin(start, end)
+    query = select(*(table.c[name] for name in columns)).where(table.c.created_at >= low, table.c.created_at < high)
+    return _within(_select(engine, query), start, end)
+
+
 def _utc(timestamp: float) -> str:
     return datetime.fromtimestamp(timestamp, timezone.utc).isoformat(timespec="seconds")
 
@@ -304,33 +311,21 @@ class InsightsRepository:
     def _handover_rows(self, start: float, end: float) -> list[dict]:
         if self.store is None:
             return []
-        handovers = storage.handovers
-        low, high = _margin(start, end)
-        return _within(_select(self.store.engine, select(
-            handovers.c.conversation_id, handovers.c.team, handovers.c.status, handovers.c.language,
-            handovers.c.product, handovers.c.reason, handovers.c.created_at, handovers.c.satisfaction)
-            .where(handovers.c.created_at >= low, handovers.c.created_at < high)), start, end)
+        return _created_between(self.store.engine, storage.handovers, start, end, (
+            "conversation_id", "team", "status", "language", "product", "reason", "created_at", "satisfaction"))
 
     def _callback_rows(self, start: float, end: float) -> list[dict]:
         if self.store is None:
             return []
-        callbacks = storage.callbacks
-        low, high = _margin(start, end)
-        return _within(_select(self.store.engine, select(
-            callbacks.c.conversation_id, callbacks.c.team, callbacks.c.language, callbacks.c.product,
-            callbacks.c.created_at)
-            .where(callbacks.c.created_at >= low, callbacks.c.created_at < high)), start, end)
+        return _created_between(self.store.engine, storage.callbacks, start, end, (
+            "conversation_id", "team", "language", "product", "created_at"))
 
     def _feedback_rows(self, start: float, end: float) -> list[dict]:
         engine = _reader(self.feedback_url, "feedback")
         if engine is None:
             return []
-        feedback = storage.feedback
-        low, high = _margin(start, end)
-        return _within(_select(engine, select(
-            feedback.c.created_at, feedback.c.conversation_id, feedback.c.vote, feedback.c.product,
-            feedback.c.language)
-            .where(feedback.c.created_at >= low, feedback.c.created_at < high)), start, end)
+        return _created_between(engine, storage.feedback, start, end, (
+            "created_at", "conversation_id", "vote", "product", "language"))
 
     # ── the tables ─────────────────────────────────────────────────────────────────────────
     @staticmethod

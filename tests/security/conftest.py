@@ -5,17 +5,14 @@ from __future__ import annotations
 
 import contextlib
 import re
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import requests
 
-from bot.catalogue.build import build
-from bot.handover.store import HandoverStore
 from bot.servers import running_web_app
-from tests.conftest import PROJECT
+from tests.editor.conftest import make_workspace as make_editor_workspace
 
 # one account per role of bot/handover/store.py ROLES
 ACCOUNTS = {"staff": ("sanne", "staff-password-sanne"), "editor": ("eva", "editor-password-eva"),
@@ -70,14 +67,12 @@ class Workspace:
 
 
 def make_workspace(root: Path) -> Workspace:
-    knowledge = root / "knowledge"
-    shutil.copytree(PROJECT / "knowledge", knowledge)
-    catalogue = root / "catalogue.db"
-    build(knowledge, catalogue, report=lambda *_: None)
-    store = HandoverStore(root / "handover.db")
+    """The editor tests' workspace (a copy of knowledge/, its catalogue, a handover store) with one
+    account per role."""
+    editing = make_editor_workspace(root)
     for role, (username, password) in ACCOUNTS.items():
-        store.create_user(username, password, role, [], username.capitalize())
-    return Workspace(root, knowledge, catalogue, root / "handover.db")
+        editing.store.create_user(username, password, role, [], username.capitalize())
+    return Workspace(root, editing.knowledge, editing.database, editing.store.path)
 
 
 @pytest.fixture(scope="session")
