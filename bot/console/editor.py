@@ -564,6 +564,17 @@ def create_blueprint(store: HandoverStore, catalogue: CatalogueRepository, secur
                                           error=str(error), **context)
         return product_id, context, (values, content), None
 
+    async def refused_or_done(request: Request, values, context, work, edit_error_status: int):
+        """(what `work` returned, None), or (None, the product page naming the problem)."""
+        try:
+            return await asyncio.to_thread(work), None
+        except CatalogueError as error:
+            return None, page("editor_product.html", request, status=422, values=values, problems=error.problems,
+                              **context)
+        except EditError as error:
+            return None, page("editor_product.html", request, status=edit_error_status, values=values,
+                              error=str(error), **context)
+
     @bp.post("/products/<product_slug>/preview")
     @login_required(roles=EDITOR_ROLES)
     async def preview(request: Request, product_slug: str):
@@ -571,13 +582,10 @@ def create_blueprint(store: HandoverStore, catalogue: CatalogueRepository, secur
         if failure:
             return failure
         values, content = edit
-        try:
-            answers = await asyncio.to_thread(editor.preview, product_id, content, context["languages"])
-        except CatalogueError as error:
-            return page("editor_product.html", request, status=422, values=values, problems=error.problems,
-                        **context)
-        except EditError as error:
-            return page("editor_product.html", request, status=422, values=values, error=str(error), **context)
+        answers, refusal = await refused_or_done(
+            request, values, context, lambda: editor.preview(product_id, content, context["languages"]), 422)
+        if refusal:
+            return refusal
         # The same plan (responses and values) gives the same text: what differs from the live answer.
         changed = {language: {question: plan != plan_product_answer(catalogue, product_id, language, question)
                               for question, (_, plan) in answers[language].items()}
@@ -592,14 +600,10 @@ def create_blueprint(store: HandoverStore, catalogue: CatalogueRepository, secur
         if failure:
             return failure
         values, content = edit
-        try:
-            change = await asyncio.to_thread(editor.publish, product_id, content, request.ctx.user["username"],
-                                             "edit", context["base"])
-        except CatalogueError as error:
-            return page("editor_product.html", request, status=422, values=values, problems=error.problems,
-                        **context)
-        except EditError as error:
-            return page("editor_product.html", request, status=409, values=values, error=str(error), **context)
+        change, refusal = await refused_or_done(request, values, context, lambda: editor.publish(
+            product_id, content, request.ctx.user["username"], "edit", context["base"]), 409)
+        if refusal:
+            return refusal
         if change is None:
             return page("editor_product.html", request, values=values, notice="Er was niets gewijzigd.", **context)
         return response.redirect(f"/editor/products/{product_slug}?published={change['id']}")
