@@ -148,7 +148,7 @@ def test_thumbs_down_is_stored_with_product_and_language_without_text(demo, web,
     row = rows[0]
     assert set(row) == {"created_at", "conversation_id", "vote", "product", "language"}
     assert (row["vote"], row["product"], row["language"]) == ("down", "paspoort", "nl")
-    assert re.match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$", row["created_at"])
+    assert re.match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00$", row["created_at"])   # UTC, in milliseconds
     shot(page, artifacts, "thumbs-down")
 
 
