@@ -19,11 +19,11 @@ from pathlib import Path
 
 import yaml
 
+from bot.catalogue.paths import PROJECT_DIR
 from bot.web.api_guard import has_lone_surrogate
 
 log = logging.getLogger(__name__)
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_PORT = 5055
 SLOT_TYPES = {   # Rasa slot type -> the JSON types its value can have (None: not set)
     "text": (str,), "categorical": (str,), "float": (int, float), "bool": (bool,), "list": (list,),
@@ -51,7 +51,7 @@ def problem_with(action_call, slot_types: dict[str, tuple[type, ...]]) -> str | 
         return "tracker is not an object"
     if not isinstance(tracker.get("sender_id"), str):
         return "tracker.sender_id is not a text"
-    for key, kind in (("sender_id", str), ("slots", dict), ("latest_message", dict), ("events", list),
+    for key, kind in (("slots", dict), ("latest_message", dict), ("events", list),
                       ("active_loop", dict), ("latest_action_name", str)):
         if tracker.get(key) is not None and not isinstance(tracker[key], kind):
             return f"tracker.{key} is not a {'list' if kind is list else 'object' if kind is dict else 'text'}"
