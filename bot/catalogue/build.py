@@ -10,6 +10,7 @@ import sqlite_utils
 
 from bot.catalogue import sources, text
 from bot.catalogue.atomic import replacing
+from bot.catalogue.matcher import ProductMatcher, TrainingMessage
 from bot.catalogue.model import Product, slug
 from bot.catalogue.sources import Catalogue
 
@@ -52,9 +53,36 @@ def _create_tables(db: sqlite_utils.Database) -> None:
     db["themes"].create({"key": str, "name": str}, pk="key")
     db["settings"].create({"key": str, "value": str}, pk="key")
     db["search"].create({"product_id": str, "names": str, "phrases": str, "texts": str}, pk="product_id")
+    db["examples"].create({"product_id": str, "language": str, "text": str})
+    db["examples"].create_index(["product_id"])
+    db["matcher"].create({"id": int, "model": bytes, "examples": int, "seconds": float}, pk="id")
 
 
-def write_database(catalogue: Catalogue, path: Path) -> None:
+def training_messages(catalogue: Catalogue) -> list[TrainingMessage]:
+    """What the matcher learns from: every example, and every product's name and synonyms (the
+    catalogue's own words are citizens' words too)."""
+    messages = [TrainingMessage(e.text, e.language, e.product_id) for e in catalogue.examples]
+    for product in catalogue.products.values():
+        if not product.offered_by_municipality:
+            continue
+        messages.append(TrainingMessage(product.id, text.BASE_LANGUAGE, product.id))
+        messages += [TrainingMessage(phrase, language, product.id)
+                     for language, phrases in product.synonyms.items() for phrase in phrases]
+    return messages
+
+
+def _write_matcher(db: sqlite_utils.Database, catalogue: Catalogue, report) -> None:
+    started = time.perf_counter()
+    messages = training_messages(catalogue)
+    if not any(m.product_id for m in messages):
+        return
+    matcher = ProductMatcher.train(messages)
+    elapsed = time.perf_counter() - started
+    db["matcher"].insert({"id": 1, "model": matcher.to_bytes(), "examples": len(messages), "seconds": round(elapsed, 2)})
+    report(f"[catalogue] product matcher trained on {len(messages)} messages in {elapsed:.1f} s")
+
+
+def write_database(catalogue: Catalogue, path: Path, report=print) -> None:
     db = sqlite_utils.Database(path)
     _create_tables(db)
     url_pattern = catalogue.municipality.get("product_url_pattern")
@@ -85,6 +113,9 @@ def write_database(catalogue: Catalogue, path: Path) -> None:
     ])
     db["search"].insert_all((_search_document(p, catalogue) for p in catalogue.products.values()))
     db["search"].enable_fts(["names", "phrases", "texts"], tokenize="unicode61", create_triggers=False)
+    db["examples"].insert_all(({"product_id": e.product_id, "language": e.language, "text": e.text}
+                               for e in catalogue.examples))
+    _write_matcher(db, catalogue, report)
     db.vacuum()
     db.close()
 
@@ -96,7 +127,7 @@ def build(knowledge_dir: Path, database: Path, report=print) -> dict:
     report(f"[catalogue] sources valid: {len(catalogue.products)} products")
     with replacing(Path(database), suffix=".db") as temporary:
         temporary.unlink()   # sqlite-utils creates it
-        write_database(catalogue, temporary)
+        write_database(catalogue, temporary, report)
     elapsed = time.perf_counter() - started
     stats = {
         "products": len(catalogue.products),

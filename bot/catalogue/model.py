@@ -34,6 +34,8 @@ class Product:
     channels: list[str] = field(default_factory=list)
     texts: dict[str, dict[str, str | list[str]]] = field(default_factory=dict)
     synonyms: dict[str, list[str]] = field(default_factory=dict)
+    # Citizens' own messages that mean this product, per language: what the matcher learns from.
+    examples: dict[str, list[str]] = field(default_factory=dict)
     # Municipal values (municipality.yml)
     url: str | None = None
     processing_time: dict | None = None

@@ -5,6 +5,7 @@ import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.catalogue import examples
 from bot.catalogue.errors import CatalogueError, SourceProblem
 from bot.catalogue.model import (
     AUDIENCES, CHANNELS, KINDS, LAYERS, LIST_TEXT_FIELDS, TEXT_FIELDS, Product, slug,
@@ -12,7 +13,7 @@ from bot.catalogue.model import (
 from bot.catalogue.yamlfile import LocatedYaml
 
 UPL_COLUMNS = ("id", "uri", "layers", "audience", "kinds", "sdg_code", "sdg_area")
-PRODUCT_KEYS = {"id", "theme", "handled_by", "channels", "texts", "synonyms", "local"}
+PRODUCT_KEYS = {"id", "theme", "handled_by", "channels", "texts", "synonyms", "examples", "local"}
 
 
 @dataclass
@@ -22,6 +23,8 @@ class Catalogue:
     organisations: dict
     themes: dict
     languages: list[str] = field(default_factory=list)
+    # Every example of every product file, with where it was written (for cross-file checks).
+    examples: list[examples.Example] = field(default_factory=list)
 
 
 def _split(value: str) -> list[str]:
@@ -133,6 +136,9 @@ def read_product_file(doc: LocatedYaml, catalogue: Catalogue, problems: list[Sou
         elif not isinstance(phrases, list) or not all(isinstance(p, str) and p.strip() for p in phrases):
             problems.append(doc.problem("must be a list of phrases", "synonyms", language))
 
+    located = examples.read_examples(doc, product_id, catalogue.languages, problems)
+    catalogue.examples.extend(located)
+    product.examples = examples.by_language(located)
     product.theme, product.handled_by, product.channels = theme, handled_by, list(channels)
     product.texts = texts if isinstance(texts, dict) else {}
     product.synonyms = {lang: [str(p) for p in phrases] for lang, phrases in synonyms.items() if isinstance(phrases, list)}
@@ -174,6 +180,8 @@ def _read_municipal_values(doc: LocatedYaml, catalogue: Catalogue, problems: lis
         product.url, product.processing_time, product.costs = url, time, costs
 
 
+# Messages about no service: the matcher learns to answer them with no product.
+NOT_PRODUCTS_FILE = "not-products.yml"
 REQUIRED_MUNICIPALITY_KEYS = ("name", "languages", "phone", "website", "address", "opening_hours")
 
 
@@ -209,6 +217,11 @@ def load(knowledge_dir: Path) -> Catalogue:
         except CatalogueError as error:
             problems.extend(error.problems)
     _read_municipal_values(municipality_doc, catalogue, problems)
+    not_products = knowledge_dir / NOT_PRODUCTS_FILE
+    if not_products.exists():
+        doc = LocatedYaml(not_products, display(not_products))
+        catalogue.examples.extend(examples.read_examples(doc, examples.NO_PRODUCT, catalogue.languages, problems))
+    problems.extend(examples.shared_examples(catalogue.examples))
     if problems:
         raise CatalogueError(problems)
     return catalogue

@@ -1,0 +1,189 @@
+"""The product matcher: learns from citizens' example messages which product a message means.
+
+The lexical search (bot.catalogue.lexical) finds a product when the citizen uses the catalogue's
+own words. Citizens often do not: they name an object ("oude matras"), a situation ("mijn moeder
+is overleden") or a word of their own ("containerpark"). The matcher learns those from the
+examples in the product files, with two views of a message:
+- character n-grams of the folded text, which survive typos and compounds ("pasport",
+  "paspoortaanvraag");
+- word stems in the message's language and in Dutch, which carry meaning across word order.
+Two models share these features: a linear classifier (one weight vector per product), and the
+nearest example messages (cosine similarity), which keeps a rare but exact phrasing from being
+outvoted. A class "no product" is learnt from messages that are about no service (greetings,
+small talk, nonsense), so that they score low everywhere.
+
+It is trained when the catalogue is built (seconds, no Rasa retraining) and stored in the
+catalogue database, so an editor's publish makes new examples live at once.
+"""
+from __future__ import annotations
+
+import io
+import pickle
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+
+from bot.catalogue import text
+from bot.catalogue.examples import NO_PRODUCT
+
+# Word stems shorter than this carry little meaning across languages.
+MIN_STEM_LENGTH = 2
+# The linear model's scores are turned into probabilities with this temperature (softmax),
+# fitted on the development split (bot.evaluation.tuning); a larger value spreads them.
+TEMPERATURE = 0.18
+# Weights below this are dropped after training: the weight matrix stays sparse, so memory and
+# time grow with the examples, not with products x vocabulary.
+PRUNE_BELOW = 0.02
+NEIGHBOURS = 10
+
+
+@dataclass(frozen=True)
+class TrainingMessage:
+    text: str
+    language: str
+    product_id: str          # NO_PRODUCT for a message about no service
+
+
+def analyse_words(message: str, language: str) -> list[str]:
+    """Word features: stems in the message's language and in Dutch (citizens mix them)."""
+    words = text.content_words(message, language)
+    features = {"w:" + text.stem(w, language) for w in words}
+    if language != text.BASE_LANGUAGE:
+        features |= {"w:" + text.stem(w, text.BASE_LANGUAGE) for w in words}
+    return [f for f in features if len(f) > MIN_STEM_LENGTH + 1]
+
+
+def analyse_characters(message: str) -> list[str]:
+    """Character 3- to 5-grams of each folded word, padded with spaces (like char_wb)."""
+    grams: list[str] = []
+    for word in text.words(message):
+        padded = f" {word} "
+        for size in (3, 4, 5):
+            grams.extend(padded[i:i + size] for i in range(len(padded) - size + 1))
+    return grams
+
+
+class _Features:
+    """TF-IDF of both views, fitted on the training messages, L2-normalised together."""
+
+    def __init__(self, messages: list[TrainingMessage]):
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        self.words = TfidfVectorizer(analyzer=lambda pair: analyse_words(*pair), sublinear_tf=True, min_df=1)
+        self.characters = TfidfVectorizer(analyzer=analyse_characters, sublinear_tf=True, min_df=2)
+        self.words.fit([(m.text, m.language) for m in messages])
+        self.characters.fit([m.text for m in messages])
+
+    def transform(self, pairs: list[tuple[str, str]]) -> sparse.csr_matrix:
+        from sklearn.preprocessing import normalize
+        words = self.words.transform(pairs)
+        characters = self.characters.transform([message for message, _ in pairs])
+        return normalize(sparse.hstack([words, characters]).tocsr())
+
+    # The analysers are module functions bound by lambdas: pickle them by name instead.
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state["words"] = _vectorizer_state(self.words)
+        state["characters"] = _vectorizer_state(self.characters)
+        return state
+
+    def __setstate__(self, state):
+        state["words"] = _restore_vectorizer(state["words"], lambda pair: analyse_words(*pair))
+        state["characters"] = _restore_vectorizer(state["characters"], analyse_characters)
+        self.__dict__.update(state)
+
+
+def _vectorizer_state(vectorizer) -> dict:
+    return {"vocabulary": vectorizer.vocabulary_, "idf": vectorizer.idf_,
+            "sublinear_tf": vectorizer.sublinear_tf}
+
+
+def _restore_vectorizer(state: dict, analyzer):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    vectorizer = TfidfVectorizer(analyzer=analyzer, sublinear_tf=state["sublinear_tf"])
+    vectorizer.vocabulary_ = state["vocabulary"]
+    vectorizer.idf_ = state["idf"]
+    return vectorizer
+
+
+class ProductMatcher:
+    """Scores of products for one message: a calibrated probability per product (linear model)
+    and the similarity of the nearest example of each product."""
+
+    def __init__(self, features: _Features, classes: list[str], weights: sparse.csr_matrix,
+                 intercepts: np.ndarray, examples: sparse.csr_matrix, example_classes: np.ndarray):
+        self.features = features
+        self.classes = classes
+        self.weights = weights              # features x classes, sparse
+        self.intercepts = intercepts
+        self.examples = examples            # examples x features, transposed for one product
+        self.example_classes = example_classes
+
+    @classmethod
+    def train(cls, messages: list[TrainingMessage], regularisation: float = 1.0) -> "ProductMatcher":
+        from sklearn.svm import LinearSVC
+        features = _Features(messages)
+        matrix = features.transform([(m.text, m.language) for m in messages])
+        labels = np.array([m.product_id for m in messages])
+        model = LinearSVC(C=regularisation, class_weight=None, max_iter=3000)
+        model.fit(matrix, labels)
+        coefficients = model.coef_
+        coefficients[np.abs(coefficients) < PRUNE_BELOW] = 0.0
+        classes = [str(c) for c in model.classes_]
+        weights = sparse.csr_matrix(coefficients.T.astype(np.float32))
+        index = {c: i for i, c in enumerate(classes)}
+        example_classes = np.array([index[m.product_id] for m in messages], dtype=np.int32)
+        return cls(features, classes, weights, model.intercept_.astype(np.float32),
+                   sparse.csr_matrix(matrix.T.astype(np.float32)), example_classes)
+
+    def score(self, message: str, language: str, limit: int = 10) -> tuple[list[tuple[str, float, float]], float]:
+        """(product, probability, nearest-example similarity) of the best products, best first,
+        and the probability that the message is about no product at all."""
+        vector = self.features.transform([(message, language)])
+        if vector.nnz == 0:
+            return [], 1.0
+        margins = np.asarray((vector @ self.weights).todense()).ravel() + self.intercepts
+        exponent = np.exp((margins - margins.max()) / TEMPERATURE)
+        probabilities = exponent / exponent.sum()
+        similarities = np.asarray((vector @ self.examples).todense()).ravel()
+        nearest = np.zeros(len(self.classes), dtype=np.float32)
+        count = min(NEIGHBOURS, len(similarities))
+        for position in np.argpartition(-similarities, count - 1)[:count]:
+            klass = self.example_classes[position]
+            nearest[klass] = max(nearest[klass], similarities[position])
+        no_product = self.classes.index(NO_PRODUCT) if NO_PRODUCT in self.classes else -1
+        if no_product >= 0:
+            nearest[no_product] = -1.0
+            probabilities_of_products = probabilities.copy()
+            probabilities_of_products[no_product] = -1.0
+        else:
+            probabilities_of_products = probabilities
+        order = np.argsort(-(probabilities_of_products + nearest))[:limit]
+        ranked = [(self.classes[i], float(probabilities[i]), float(nearest[i])) for i in order if i != no_product]
+        return ranked, float(probabilities[no_product]) if no_product >= 0 else 0.0
+
+    def to_bytes(self) -> bytes:
+        buffer = io.BytesIO()
+        pickle.dump(self, buffer, protocol=pickle.HIGHEST_PROTOCOL)
+        return buffer.getvalue()
+
+    @staticmethod
+    def from_bytes(data: bytes) -> "ProductMatcher":
+        # Only ever the catalogue build's own output, read from the catalogue database.
+        return pickle.loads(data)  # noqa: S301
+
+
+# The blend of the three scores, fitted on the development split (bot.evaluation.tuning).
+LEXICAL_WEIGHT = 0.3
+PROBABILITY_WEIGHT = 0.45
+NEAREST_WEIGHT = 0.25
+
+
+def blend(lexical: float, probability: float, nearest: float, no_product: float = 0.0, learnt: bool = True) -> float:
+    """One score in 0..1 for a product: the lexical search's, the linear model's probability and
+    the nearest example's similarity, lowered by the probability that no product is meant.
+    Without a trained matcher (no examples at all) the lexical score is the score."""
+    if not learnt:
+        return lexical
+    score = LEXICAL_WEIGHT * lexical + PROBABILITY_WEIGHT * probability + NEAREST_WEIGHT * nearest
+    return max(0.0, min(1.0, score * (1.0 - no_product)))
