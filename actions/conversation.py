@@ -9,7 +9,6 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.products import OFFER_PERSON_AFTER
 from actions.shared import catalogue, language_of, municipality_values
-from bot.answers import plan_product_answer
 
 # Intents answered by one fixed response each.
 RESPONSES = {
@@ -52,22 +51,6 @@ class ActionWhereWhen(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         dispatcher.utter_message(response="utter_where_when", **municipality_values(language_of(tracker)))
         return [SlotSet("fallback_count", 0)]
-
-
-class ActionReportProblem(Action):
-    """Reports about public space: answered from the matching 'melding openbare ruimte' product."""
-
-    def name(self) -> str:
-        return "action_report_problem"
-
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
-        language = language_of(tracker)
-        matches = catalogue().resolve(tracker.latest_message.get("text") or "", language, limit=5)
-        reports = [m.product_id for m in matches if m.product_id.startswith("melding openbare ruimte")]
-        product_id = reports[0] if reports else "melding openbare ruimte (algemeen)"
-        for utterance in plan_product_answer(catalogue(), product_id, language, "ask_apply"):
-            dispatcher.utter_message(response=utterance.response, **utterance.values)
-        return [SlotSet("product", product_id), SlotSet("question", "ask_apply"), SlotSet("fallback_count", 0)]
 
 
 class ActionChangeLanguage(Action):

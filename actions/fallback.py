@@ -7,9 +7,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.products import OFFER_PERSON_AFTER, PLAUSIBLE, clarification_buttons
+from actions.products import OFFER_PERSON_AFTER, clarification_buttons
 from actions.shared import catalogue, language_of
-
+from bot.catalogue.decision import decide
+from bot.nlu.nonsense import is_nonsense
 
 
 class ActionFallback(Action):
@@ -22,7 +23,8 @@ class ActionFallback(Action):
         if count >= OFFER_PERSON_AFTER:
             return [SlotSet("fallback_count", 0), FollowupAction("action_offer_handover")]
         text = (tracker.latest_message.get("text") or "")
-        suggestions = [m.product_id for m in catalogue().resolve(text, language, limit=3) if m.score >= PLAUSIBLE]
+        decision = decide(catalogue().resolve(text, language, limit=4)) if not is_nonsense(text) else None
+        suggestions = ([decision.answer] if decision.answer else decision.options[:3]) if decision else []
         if suggestions:
             dispatcher.utter_message(response="utter_rephrase_suggestions",
                                      buttons=clarification_buttons(suggestions, domain, language))

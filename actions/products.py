@@ -10,15 +10,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.shared import catalogue, language_of, response_text
 from bot.answers import QUESTION_TYPES, plan_product_answer
+from bot.catalogue.decision import MAX_OPTIONS, decide
 
-# resolve() scores are 0..1. Above CONFIDENT with a clear lead, the product is taken as meant.
-CONFIDENT = 0.6
-CLEAR_LEAD = 0.08
 # The same question again (this similar to the previous message) means the answer did not help.
 REPEATED_SIMILARITY = 85
-# Candidates at least this good are offered as clarification buttons.
-PLAUSIBLE = 0.25
-MAX_BUTTONS = 4
 # Not understood this many times in a row: offer a person.
 OFFER_PERSON_AFTER = 2
 
@@ -67,19 +62,17 @@ class ActionAnswerQuestion(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         language = language_of(tracker)
         question = question_type(tracker)
-        matches = catalogue().resolve(tracker.latest_message.get("text") or "", language, limit=MAX_BUTTONS)
+        # The question type only chooses what to say about a product; the words choose the product.
+        decision = decide(catalogue().resolve(tracker.latest_message.get("text") or "", language, limit=MAX_OPTIONS + 1))
         current = tracker.get_slot("product")
-        best = matches[0] if matches else None
-        lead = best.score - matches[1].score if len(matches) > 1 else best.score if best else 0
-        if best and best.score >= CONFIDENT and lead >= CLEAR_LEAD:
-            return send_answer(dispatcher, best.product_id, language, question, tracker)
-        if current and (best is None or best.score < CONFIDENT or best.product_id == current):
+        if decision.answer:
+            return send_answer(dispatcher, decision.answer, language, question, tracker)
+        if current and (not decision.options or current in decision.options):
             # A follow-up ("en wat kost dat?") is about the conversation's product.
             return send_answer(dispatcher, current, language, question, tracker)
-        candidates = [m.product_id for m in matches if m.score >= PLAUSIBLE]
-        if candidates:
+        if decision.options:
             dispatcher.utter_message(response="utter_clarify_product",
-                                     buttons=clarification_buttons(candidates, domain, language))
+                                     buttons=clarification_buttons(decision.options, domain, language))
             return [SlotSet("question", question)]
         # Neither a product nor context: the question was not understood, whatever the intent.
         misunderstood = int(tracker.get_slot("fallback_count") or 0) + 1

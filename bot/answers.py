@@ -13,7 +13,8 @@ import yaml
 
 from bot.catalogue.repository import CatalogueRepository, ProductView
 
-QUESTION_TYPES = ("ask_info", "ask_apply", "ask_cost", "ask_bring", "ask_duration", "make_appointment")
+QUESTION_TYPES = (
+    "ask_info", "ask_apply", "ask_cost", "ask_bring", "ask_duration", "make_appointment", "report_problem")
 
 
 @dataclass
@@ -69,7 +70,7 @@ def plan_product_answer(repository: CatalogueRepository, product_id: str, langua
             plan.append(Utterance("utter_product_bring", {**facts, "items": _bullets(texts["bring"])}))
         else:
             plan.append(Utterance("utter_fact_unknown", facts))
-    elif question in ("ask_apply", "make_appointment"):
+    elif question in ("ask_apply", "make_appointment", "report_problem"):
         if texts.get("how_to_apply"):
             plan.append(Utterance("utter_product_apply", {**facts, "content": texts["how_to_apply"]}))
         else:

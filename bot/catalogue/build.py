@@ -108,6 +108,7 @@ def write_database(catalogue: Catalogue, path: Path, report=print) -> None:
     db["settings"].insert_all([
         {"key": "municipality", "value": json.dumps(catalogue.municipality, ensure_ascii=False)},
         {"key": "languages", "value": json.dumps(catalogue.languages)},
+        {"key": "most_asked", "value": json.dumps(catalogue.most_asked, ensure_ascii=False)},
         {"key": "schema_version", "value": json.dumps(SCHEMA_VERSION)},
         {"key": "built_at", "value": json.dumps(datetime.now(timezone.utc).isoformat(timespec="seconds"))},
     ])

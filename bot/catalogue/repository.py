@@ -50,8 +50,11 @@ class ProductView:
 
 
 class CatalogueRepository:
-    def __init__(self, database: str | os.PathLike):
+    def __init__(self, database: str | os.PathLike, learnt: bool = True):
+        """`learnt=False` searches with the lexical search alone: the assistant as it was before
+        the matcher, kept for comparison in the evaluation."""
         self.path = Path(database)
+        self.learnt = learnt
         self._lock = threading.Lock()
         self._connection: sqlite3.Connection | None = None
         self._index: tuple[SearchIndex, ProductMatcher | None] | None = None
@@ -78,7 +81,7 @@ class CatalogueRepository:
         if self._index is None:
             row = connection.execute("select model from matcher where id = 1").fetchone() \
                 if connection.execute("select 1 from sqlite_master where name = 'matcher'").fetchone() else None
-            self._index = (SearchIndex(connection), ProductMatcher.from_bytes(row[0]) if row else None)
+            self._index = (SearchIndex(connection), ProductMatcher.from_bytes(row[0]) if row and self.learnt else None)
         return self._index
 
     def close(self) -> None:
@@ -148,6 +151,16 @@ class CatalogueRepository:
 
     def municipality(self) -> dict:
         return self.setting("municipality") or {}
+
+    def most_asked(self) -> list[str]:
+        return self.setting("most_asked") or []
+
+    def examples(self, product_id: str) -> dict[str, list[str]]:
+        result: dict[str, list[str]] = {}
+        for language, message in self._db().execute(
+                "select language, text from examples where product_id = ? order by rowid", (product_id,)):
+            result.setdefault(language, []).append(message)
+        return result
 
     def languages(self) -> list[str]:
         return self.setting("languages") or [text.BASE_LANGUAGE]

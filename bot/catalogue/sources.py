@@ -25,6 +25,7 @@ class Catalogue:
     languages: list[str] = field(default_factory=list)
     # Every example of every product file, with where it was written (for cross-file checks).
     examples: list[examples.Example] = field(default_factory=list)
+    most_asked: list[str] = field(default_factory=list)
 
 
 def _split(value: str) -> list[str]:
@@ -182,6 +183,7 @@ def _read_municipal_values(doc: LocatedYaml, catalogue: Catalogue, problems: lis
 
 # Messages about no service: the matcher learns to answer them with no product.
 NOT_PRODUCTS_FILE = "not-products.yml"
+MOST_ASKED_FILE = "most-asked.yml"
 REQUIRED_MUNICIPALITY_KEYS = ("name", "languages", "phone", "website", "address", "opening_hours")
 
 
@@ -217,6 +219,16 @@ def load(knowledge_dir: Path) -> Catalogue:
         except CatalogueError as error:
             problems.extend(error.problems)
     _read_municipal_values(municipality_doc, catalogue, problems)
+    most_asked = knowledge_dir / MOST_ASKED_FILE
+    if most_asked.exists():
+        doc = LocatedYaml(most_asked, display(most_asked))
+        if not isinstance(doc.data, list):
+            problems.append(doc.problem("must be a list of product ids"))
+        else:
+            for index, product_id in enumerate(doc.data):
+                if product_id not in catalogue.products:
+                    problems.append(doc.problem(f"unknown product '{product_id}'", index))
+            catalogue.most_asked = [str(p) for p in doc.data]
     not_products = knowledge_dir / NOT_PRODUCTS_FILE
     if not_products.exists():
         doc = LocatedYaml(not_products, display(not_products))

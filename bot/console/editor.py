@@ -58,6 +58,7 @@ log = logging.getLogger(__name__)
 EDITOR_ROLES = ("editor", "admin")
 MAX_FIELD = 4000
 MAX_PHRASE = 120
+MAX_EXAMPLE = 300
 SEARCH_RESULTS = 20
 GROUPS_SHOWN = 40
 CHANGES_SHOWN = 50
@@ -70,12 +71,18 @@ FIELD_LABELS = {
     "bring": "Wat neemt u mee (één per regel)",
     "good_to_know": "Goed om te weten",
     "synonyms": "Synoniemen: woorden van inwoners (één per regel)",
+    "examples": "Voorbeeldvragen: berichten zoals inwoners ze typen (één per regel)",
 }
+# Per language, besides the texts: the citizens' words for the product, one per line.
+PHRASE_FIELDS = ("synonyms", "examples")
+# A long list of examples is longer than a text field may be.
+MAX_PHRASE_FIELD = 20000
 QUESTION_LABELS = {
     "ask_info": "Wat is het?", "ask_apply": "Hoe vraag ik het aan?", "ask_cost": "Wat kost het?",
     "ask_bring": "Wat moet ik meenemen?", "ask_duration": "Hoe lang duurt het?", "make_appointment": "Afspraak maken",
 }
-ACTION_LABELS = {"edit": "bewerkt", "create": "aangemaakt", "revert": "teruggedraaid", "synonym": "synoniem toegevoegd"}
+ACTION_LABELS = {"edit": "bewerkt", "create": "aangemaakt", "revert": "teruggedraaid", "synonym": "synoniem toegevoegd",
+                 "example": "voorbeeldvraag toegevoegd"}
 REASON_LABELS = {
     "asked": "vroeg om een medewerker", "not_digitally_confident": "niet digitaal vaardig", "sensitive": "gevoelige situatie",
     "not_understood": "niet begrepen", "stuck": "vastgelopen", "repeated_question": "herhaalde vraag",
@@ -158,7 +165,6 @@ def form_values(content: str | None, product_id: str, languages: list[str]) -> d
     """Per language, the textarea contents for every field (lists one item per line)."""
     data = load_mapping(content, product_id)
     texts = data.get("texts") if isinstance(data.get("texts"), dict) else {}
-    synonyms = data.get("synonyms") if isinstance(data.get("synonyms"), dict) else {}
     values = {}
     for language in languages:
         block = texts.get(language) if isinstance(texts.get(language), dict) else {}
@@ -166,8 +172,9 @@ def form_values(content: str | None, product_id: str, languages: list[str]) -> d
         for name in TEXT_FIELDS:
             value = block.get(name)
             entry[name] = "\n".join(str(v) for v in value) if isinstance(value, list) else (str(value) if value else "")
-        phrases = synonyms.get(language)
-        entry["synonyms"] = "\n".join(str(p) for p in phrases) if isinstance(phrases, list) else ""
+        for key in PHRASE_FIELDS:
+            phrases = data.get(key).get(language) if isinstance(data.get(key), dict) else None
+            entry[key] = "\n".join(str(p) for p in phrases) if isinstance(phrases, list) else ""
         values[language] = entry
     return values
 
@@ -177,11 +184,12 @@ def parse_form(form, languages: list[str]) -> dict[str, dict[str, str]]:
     values = {}
     for language in languages:
         entry = {}
-        for name in (*TEXT_FIELDS, "synonyms"):
+        for name in (*TEXT_FIELDS, *PHRASE_FIELDS):
             raw = (form.get(f"{language}.{name}") or "") if form else ""
-            if len(raw) > MAX_FIELD:
+            limit = MAX_PHRASE_FIELD if name == "examples" else MAX_FIELD
+            if len(raw) > limit:
                 raise EditError(f"{LANGUAGE_NAMES.get(language, language)}, {FIELD_LABELS[name]}: "
-                                f"te lang (hoogstens {MAX_FIELD} tekens)")
+                                f"te lang (hoogstens {limit} tekens)")
             entry[name] = raw
         values[language] = entry
     return values
@@ -245,17 +253,19 @@ def apply_values(content: str | None, product_id: str, values: dict[str, dict[st
                 _set(block, name, LiteralScalarString(new) if "\n" in new else new, list(TEXT_FIELDS))
         if block is not None and not len(block):
             del texts[language]
-    _apply_synonyms(data, {language: values.get(language, {}).get("synonyms", "") for language in languages},
-                    languages)
+    for key in PHRASE_FIELDS:
+        _apply_phrases(data, key, {language: values.get(language, {}).get(key, "") for language in languages},
+                       languages)
     return dump(data)
 
 
-TOP_ORDER = ["id", "local", "theme", "handled_by", "channels", "texts", "synonyms"]
+TOP_ORDER = ["id", "local", "theme", "handled_by", "channels", "texts", "synonyms", "examples"]
 
 
-def _apply_synonyms(data: CommentedMap, raw: dict[str, str], languages: list[str]) -> None:
-    """Set the synonyms of the languages in `raw` (one per line); `languages` gives their order."""
-    synonyms = data.get("synonyms")
+def _apply_phrases(data: CommentedMap, key: str, raw: dict[str, str], languages: list[str]) -> None:
+    """Set the synonyms or examples (`key`) of the languages in `raw` (one per line); `languages`
+    gives their order. Synonyms are short and stay on one line; examples get a line each."""
+    synonyms = data.get(key)
     if not isinstance(synonyms, dict):
         synonyms = CommentedMap()
     for language in raw:
@@ -270,22 +280,25 @@ def _apply_synonyms(data: CommentedMap, raw: dict[str, str], languages: list[str
             del current[:]
             current.extend(new)
         else:
-            _set(synonyms, language, _flow(new), languages)
+            _set(synonyms, language, _flow(new) if key == "synonyms" else CommentedSeq(new), languages)
     if len(synonyms):
-        if "synonyms" not in data:
-            _set(data, "synonyms", synonyms, TOP_ORDER)
-    elif "synonyms" in data:
-        del data["synonyms"]
+        if key not in data:
+            _set(data, key, synonyms, TOP_ORDER)
+    elif key in data:
+        del data[key]
 
 
-def add_synonym(content: str | None, product_id: str, language: str, phrase: str, languages: list[str]) -> str:
-    """The product file with one more synonym in `language`."""
+PHRASE_NAMES = {"synonyms": "synoniem", "examples": "voorbeeldvraag"}
+
+
+def add_phrase(content: str | None, product_id: str, key: str, language: str, phrase: str, languages: list[str]) -> str:
+    """The product file with one more synonym or example (`key`) in `language`."""
     data = load_mapping(content, product_id)
-    synonyms = data.get("synonyms") if isinstance(data.get("synonyms"), dict) else {}
-    current = [str(p) for p in synonyms.get(language) or []] if isinstance(synonyms.get(language), list) else []
+    phrases = data.get(key) if isinstance(data.get(key), dict) else {}
+    current = [str(p) for p in phrases.get(language) or []] if isinstance(phrases.get(language), list) else []
     if " ".join(catalogue_text.fold(phrase).split()) in {" ".join(catalogue_text.fold(p).split()) for p in current}:
-        raise EditError(f"'{phrase}' is al een synoniem van {product_id} ({language}).")
-    _apply_synonyms(data, {language: "\n".join([*current, phrase])}, languages)
+        raise EditError(f"'{phrase}' is al een {PHRASE_NAMES[key]} van {product_id} ({language}).")
+    _apply_phrases(data, key, {language: "\n".join([*current, phrase])}, languages)
     return dump(data)
 
 
@@ -699,32 +712,35 @@ def create_blueprint(store: HandoverStore, catalogue: CatalogueRepository, secur
     async def insights_get(request: Request):
         return await insights_page(request)
 
-    @bp.post("/insights/synonym")
+    @bp.post("/insights/<kind:synonym|example>")
     @login_required(roles=EDITOR_ROLES)
-    async def insights_synonym(request: Request):
+    async def insights_phrase(request: Request, kind: str):
+        """An unanswered question's words added to a product: as a synonym, or as an example
+        question the matcher learns from. Live after the rebuild that publishing does."""
+        key, name = ("synonyms", "synoniem") if kind == "synonym" else ("examples", "voorbeeldvraag")
         form = request.form or {}
         phrase = " ".join((form.get("phrase") or "").split())
         language = form.get("language") or ""
         product_id = (form.get("product") or "").strip()
         period, period_language, _ = insight_params(request.args)
         problem = None
-        if not phrase or len(phrase) > MAX_PHRASE:
-            problem = f"Een synoniem heeft 1 tot {MAX_PHRASE} tekens."
+        limit = MAX_PHRASE if kind == "synonym" else MAX_EXAMPLE
+        if not phrase or len(phrase) > limit:
+            problem = f"Een {name} heeft 1 tot {limit} tekens."
         elif redact(phrase) != phrase:
-            problem = "Dit synoniem bevat iets dat op persoonsgegevens lijkt; pas het aan."
+            problem = f"Deze {name} bevat iets dat op persoonsgegevens lijkt; pas het aan."
         elif language not in languages():
             problem = "Kies een taal."
         elif not catalogue.exists(product_id):
             problem = f"Product '{product_id}' bestaat niet in de catalogus."
         if problem is None:
             try:
-                content = add_synonym(editor.read(product_id), product_id, language, phrase, languages())
-                change = await asyncio.to_thread(editor.publish, product_id, content, request.ctx.user["username"],
-                                                 "synonym")
+                content = add_phrase(editor.read(product_id), product_id, key, language, phrase, languages())
+                change = await asyncio.to_thread(editor.publish, product_id, content, request.ctx.user["username"], kind)
                 return response.redirect(f"/editor/insights?{query_string(period, period_language, search_of(request.args))}"
                                          f"&added={change['id']}#added")
             except CatalogueError as error:
-                problem = "De catalogus is niet geldig met dit synoniem: " + "; ".join(str(p) for p in error.problems)
+                problem = f"De catalogus is niet geldig met deze {name}: " + "; ".join(str(p) for p in error.problems)
             except EditError as error:
                 problem = str(error)
         return await insights_page(request, status=422, error=problem)

@@ -57,3 +57,31 @@ class LanguageEntityExtractor(GraphComponent):
                 message.set(INTENT, unsupported, add_to_output=True)
                 message.set(INTENT_RANKING_KEY, [unsupported], add_to_output=True)
         return messages
+
+
+NOT_UNDERSTOOD_INTENT = "nlu_fallback"
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class NonsenseGuard(GraphComponent):
+    """Marks nonsense (keyboard mashing, markup, code: bot.nlu.nonsense) as not understood,
+    whatever intent the classifier guessed for it. Runs after the intent classifier."""
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "NonsenseGuard":
+        return cls()
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        from bot.nlu.nonsense import is_nonsense
+        for message in messages:
+            if is_nonsense(message.get(TEXT) or ""):
+                not_understood = {"name": NOT_UNDERSTOOD_INTENT, "confidence": 1.0}
+                ranking = [not_understood] + [r for r in message.get(INTENT_RANKING_KEY, []) or []
+                                             if r.get("name") != NOT_UNDERSTOOD_INTENT]
+                message.set(INTENT, not_understood, add_to_output=True)
+                message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+        return messages

@@ -1,7 +1,7 @@
 from rasa_sdk.events import SlotSet
 
 from actions.conversation import (
-    ActionChangeLanguage, ActionReportProblem, ActionRespond, ActionWhereWhen,
+    ActionChangeLanguage, ActionRespond, ActionWhereWhen,
 )
 from actions.fallback import ActionFallback
 from actions.products import ActionAnswerQuestion
@@ -22,8 +22,8 @@ def test_opening_hours_come_from_the_catalogue_in_the_conversation_language(disp
     assert action_catalogue.municipality()["address"]["street"] in message["address"]
 
 
-def test_report_about_a_streetlight_picks_the_streetlight_report(dispatcher, domain):
-    events = ActionReportProblem().run(dispatcher, load_tracker("report_streetlight"), domain)
+def test_report_about_a_streetlight_is_answered_with_the_streetlight_report(dispatcher, domain):
+    events = ActionAnswerQuestion().run(dispatcher, load_tracker("report_streetlight"), domain)
     assert SlotSet("product", "melding openbare ruimte (straatverlichting)") in events
 
 

@@ -2,7 +2,7 @@
 import pytest
 import yaml
 
-from bot.console.editor import EditError, add_synonym, apply_values, form_values
+from bot.console.editor import EditError, add_phrase, apply_values, form_values
 from tests.conftest import PROJECT
 
 LANGUAGES = ["nl", "en", "fr"]
@@ -76,12 +76,12 @@ def test_new_language_and_new_file_follow_the_readme_order():
 
 def test_add_synonym_appends_once():
     content = original()
-    after = add_synonym(content, "paspoort", "en", "travel document", LANGUAGES)
+    after = add_phrase(content, "paspoort", "synonyms", "en", "travel document", LANGUAGES)
     assert yaml.safe_load(after)["synonyms"]["en"][-1] == "travel document"
     assert len(changed_lines(content, after)) == 2
     with pytest.raises(EditError):
-        add_synonym(after, "paspoort", "en", "Travel  Document", LANGUAGES)
-    fresh = add_synonym("id: x\ntexts:\n  nl:\n    summary: X.\n", "x", "fr", "truc", LANGUAGES)
+        add_phrase(after, "paspoort", "synonyms", "en", "Travel  Document", LANGUAGES)
+    fresh = add_phrase("id: x\ntexts:\n  nl:\n    summary: X.\n", "x", "synonyms", "fr", "truc", LANGUAGES)
     assert fresh.endswith("synonyms:\n  fr: [truc]\n")
 
 

@@ -14,7 +14,7 @@ PERIOD = f"from={data.FIRST_WEEK}&to={data.LAST_WEEK}"
 PAGES = ["/editor/", "/editor/?q=paspoort", "/editor/products/paspoort", "/editor/changes", "/editor/changes/1",
          f"/editor/insights?{PERIOD}", f"/editor/insights.csv?{PERIOD}", f"/editor/insights/products.csv?{PERIOD}"]
 ACTIONS = ["/editor/products/paspoort/preview", "/editor/products/paspoort/publish", "/editor/changes/1/revert",
-           "/editor/insights/synonym"]
+           "/editor/insights/synonym", "/editor/insights/example"]
 
 
 def csrf_of(page: str) -> str:
@@ -161,7 +161,8 @@ def test_insights_page_with_charts_groups_and_one_click_synonym(console, editor)
     group = re.search(r'<li class="group" id="group-\d+">\s*<p class="question"><span class="visually-hidden">Vraag: </span>'
                       r'how do I get a parking permit\?</p>.*?</li>', page, re.S).group(0)
     assert 'name="product" value="parkeervergunning"' in group
-    action = html.unescape(re.search(r'action="([^"]+)"', group).group(1))
+    action = html.unescape(re.search(r'formaction="([^"]+)"', group).group(1))
+    assert "/editor/insights/synonym" in action
     reply = editor.post(console.url + action, allow_redirects=False, data={
         "csrf": csrf_of(page), "phrase": "get a parking permit", "product": "parkeervergunning", "language": "en"})
     assert reply.status_code == 302 and "added=" in reply.headers["location"]
@@ -169,7 +170,7 @@ def test_insights_page_with_charts_groups_and_one_click_synonym(console, editor)
     product = yaml.safe_load((console.workspace.knowledge / "products" / "parkeervergunning.yml").read_text())
     assert product["synonyms"]["en"][-1] == "get a parking permit"
     after = editor.get(console.url + reply.headers["location"]).text
-    assert 'id="added"' in after and "al een synoniem" not in after.split("how do I get a parking permit?")[0][-50:]
+    assert 'id="added"' in after and "al bekend" not in after.split("how do I get a parking permit?")[0][-50:]
     changes = editor.get(f"{console.url}/editor/changes").text
     assert "synoniem toegevoegd" in changes
     # the same again, personal data, an unknown product: refused, nothing written
@@ -179,6 +180,24 @@ def test_insights_page_with_charts_groups_and_one_click_synonym(console, editor)
         reply = editor.post(console.url + action, data={"csrf": csrf_of(page), "phrase": phrase,
                                                         "product": product_id, "language": "en"})
         assert reply.status_code == 422 and message in reply.text
+
+
+def test_an_unanswered_question_becomes_an_example_question_of_a_product(console, editor):
+    page = editor.get(f"{console.url}/editor/insights?{PERIOD}").text
+    group = re.search(r'<li class="group" id="group-\d+">\s*<p class="question"><span class="visually-hidden">Vraag: </span>'
+                      r'how do I get a parking permit\?</p>.*?</li>', page, re.S).group(0)
+    action = html.unescape(re.search(r' action="([^"]+)"', group).group(1))
+    assert "/editor/insights/example" in action
+    question = "my car needs a permit to stand in front of my house"
+    reply = editor.post(console.url + action, allow_redirects=False, data={
+        "csrf": csrf_of(page), "phrase": question, "product": "parkeervergunning", "language": "en"})
+    assert reply.status_code == 302 and "added=" in reply.headers["location"]
+    product = yaml.safe_load((console.workspace.knowledge / "products" / "parkeervergunning.yml").read_text())
+    assert product["examples"]["en"][-1] == question
+    assert "voorbeeldvraag toegevoegd" in editor.get(f"{console.url}/editor/changes").text
+    reply = editor.post(console.url + action, data={"csrf": csrf_of(page), "phrase": question,
+                                                    "product": "parkeervergunning", "language": "en"})
+    assert reply.status_code == 422 and "al een voorbeeldvraag" in reply.text
 
 
 def test_insights_search_shows_only_groups_with_all_the_words(console, editor):

@@ -1,0 +1,45 @@
+"""What to do with the products a message may be about: answer one, offer a few, or none.
+
+One rule for the assistant and for its evaluation, so that the figures measure what citizens
+get. The thresholds were tuned on the development split of the held-out set
+(`python -m bot.evaluation.tuning`), never on the test split.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# A product this likely, ahead of the next by CLEAR_LEAD, is taken as meant: answered at once.
+CONFIDENT = 0.45
+CLEAR_LEAD = 0.12
+# Below this even the best candidate says nothing: the message is about no known product.
+PLAUSIBLE = 0.2
+# Buttons offer products within this distance of the best one (relative), so that every button
+# is related to the question and not just the next in line.
+RELATED = 0.5
+MAX_OPTIONS = 4
+
+
+@dataclass(frozen=True)
+class Decision:
+    answer: str | None = None                       # the product meant, answered at once
+    options: list[str] = field(default_factory=list)  # else: products to offer as buttons
+
+    @property
+    def understood(self) -> bool:
+        return self.answer is not None or bool(self.options)
+
+
+def decide(matches: list) -> Decision:
+    """`matches`: resolve()'s result (objects with product_id and score, best first)."""
+    if not matches or matches[0].score < PLAUSIBLE:
+        return Decision()
+    best = matches[0]
+    runner_up = matches[1].score if len(matches) > 1 else 0.0
+    if best.score >= CONFIDENT and best.score - runner_up >= CLEAR_LEAD:
+        return Decision(answer=best.product_id)
+    floor = max(PLAUSIBLE, best.score * RELATED)
+    options = [m.product_id for m in matches[:MAX_OPTIONS] if m.score >= floor]
+    if len(options) == 1:
+        # One plausible product, not confident: offering one button is asking "did you mean X?".
+        return Decision(options=options)
+    return Decision(options=options)

@@ -1,0 +1,62 @@
+"""Telling a message from nonsense: keyboard mashing, markup and code.
+
+The intent classifier always picks some intent, and for "<script>alert(1)</script>" or
+"plofgrt snirk" it picked `request_human` with near certainty, so the assistant offered a person
+instead of asking to rephrase. A message is nonsense when, after its markup and code are taken
+out, no word of it is a word of Dutch, English or French (wordfreq's word lists, the catalogue's
+languages) or, when it had markup, fewer than two are. Such a message is "not understood", never
+a product and never a reason to hand over on its own.
+"""
+from __future__ import annotations
+
+import functools
+import re
+
+from bot.catalogue import text
+
+WORD_LANGUAGES = ("nl", "en", "fr")
+# Zipf frequency (log10 of occurrences per billion words) from which a word counts as a word:
+# 1.0 keeps rare words and common misspellings ("pasport" 1.5), drops mashing ("snirk" 0).
+KNOWN_ZIPF = 1.0
+MIN_WORDS_BESIDE_MARKUP = 2
+
+_MARKUP = re.compile("|".join([
+    r"<\s*/?\s*[a-z!][^>]*>",                  # HTML tags and comments
+    r"\{\{.*?\}\}|\{%.*?%\}|<%.*?%>",          # template expressions
+    r"[$#]\{[^}]*\}|\$\([^)]*\)|`[^`]*`",      # ${...}, #{...}, $(...), `...`
+    r"&[a-z]+;|&#\d+;|%[0-9a-f]{2}|\\x[0-9a-f]{2}",   # escaped characters
+    r"\b[a-z_][\w.]*\([^()]*\)",               # a call: alert(1), console.log(x)
+    r"\b(?:javascript|data|vbscript):\S*",
+    r"\bon[a-z]+\s*=\s*\S+",                   # onerror=...
+    r"\bhttps?://\S+|\bwww\.\S+",
+    r"'\s*(?:or|and)\s+'?\w+'?\s*=\s*'?\w+'?", # ' OR '1'='1
+    r"\b(?:union\s+select|select\s+\S+\s+from|drop\s+table|insert\s+into|delete\s+from)\b.*",
+    r"(?:;|--|/\*|\*/)\s*",
+    r"\.\./",
+    r"[{}\[\]<>=;|\\]",
+]), re.IGNORECASE)
+
+
+def strip_markup(message: str) -> tuple[str, bool]:
+    """The message without markup and code, and whether it had any."""
+    stripped = _MARKUP.sub(" ", message)
+    return stripped, stripped.split() != message.split()
+
+
+@functools.lru_cache(maxsize=50_000)
+def is_word(word: str) -> bool:
+    from wordfreq import zipf_frequency
+    return any(zipf_frequency(word, language) >= KNOWN_ZIPF for language in WORD_LANGUAGES)
+
+
+def is_nonsense(message: str) -> bool:
+    if not message.strip() or message.startswith("/"):
+        return False          # empty, or a button's payload
+    stripped, had_markup = strip_markup(message)
+    words = text.words(stripped)
+    if not had_markup and not any(ch.isalpha() for ch in message) and any(ch.isdigit() for ch in message):
+        return False          # a number, a date or a phone number: an answer to a question
+    known = [w for w in words if (len(w) > 1 or w.isdigit()) and is_word(w)]
+    if had_markup:
+        return len(known) < MIN_WORDS_BESIDE_MARKUP
+    return not known
