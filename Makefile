@@ -22,7 +22,7 @@ help:
 	@echo "make pipeline   train the Dutch spaCy pipeline from UD Dutch (../shared/data/ud-dutch)"
 	@echo "make catalogue  build the catalogue database from knowledge/"
 	@echo "make train      train the Rasa model"
-	@echo "make evaluate   held-out figures: resolution, and intent/product/fallback vs the rasa init baseline"
+	@echo "make evaluate   blind held-out figures: product hit@1/hit@3, false products, question type, language; vs before and vs the rasa init baseline"
 	@echo "make benchmark  catalogue search latency; REST round trip, throughput and memory"
 	@echo "make load       100 conversations for 10 min: one machine, then the scale-out (PostgreSQL, Redis, 2 Rasa servers)"
 
@@ -53,11 +53,11 @@ $(BASELINE): evaluation/baseline-config.yml $(MODEL_INPUTS)
 	  --domain domain.yml --data data --out models --fixed-model-name baseline
 
 evaluate: setup catalogue train $(BASELINE)
-	@bash scripts/timed.sh "resolution evaluation" $(PY) -m bot.catalogue evaluate
+	@bash scripts/timed.sh "resolution evaluation" $(PY) -m bot.evaluation.resolution
 	@bash scripts/timed.sh "conversation evaluation" $(PY) -m bot.evaluation.conversations
 
 benchmark: setup catalogue train
-	@bash scripts/timed.sh "catalogue search benchmark" $(PY) -m bot.catalogue benchmark
+	@bash scripts/timed.sh "catalogue search benchmark" $(PY) -m bot.evaluation.resolve_speed
 	@bash scripts/timed.sh "assistant speed benchmark" $(PY) -m bot.evaluation.speed
 
 load: setup catalogue train

@@ -89,16 +89,6 @@ def cmd_resolve(args) -> int:
     return 0
 
 
-def cmd_evaluate(args) -> int:
-    from bot.catalogue.evaluate import evaluate_resolution
-    return evaluate_resolution(_repository(args), args.file)
-
-
-def cmd_benchmark(args) -> int:
-    from bot.catalogue.benchmark import run_benchmark
-    return run_benchmark(args.database, args.sources, scale=args.scale, queries=args.queries)
-
-
 COMMANDS = {
     "validate": (cmd_validate, "check every source file; problems name the file, line and field"),
     "build": (cmd_build, "validate, then build the SQLite database (atomically: a failed build keeps the old one)"),
@@ -109,8 +99,6 @@ COMMANDS = {
     "missing": (cmd_missing, "list municipal products that lack content in a language"),
     "stats": (cmd_stats, "catalogue statistics"),
     "resolve": (cmd_resolve, "which products a citizen's words find, with scores"),
-    "evaluate": (cmd_evaluate, "hit@1 and hit@3 of resolve() on the held-out phrasings"),
-    "benchmark": (cmd_benchmark, "resolve() latency (p50, p95) on the catalogue and on a synthetic larger one"),
 }
 
 
@@ -133,9 +121,6 @@ def parser() -> argparse.ArgumentParser:
     sub["resolve"].add_argument("text")
     sub["resolve"].add_argument("--language", default="nl")
     sub["resolve"].add_argument("--limit", type=int, default=5)
-    sub["evaluate"].add_argument("--file", type=Path, default=paths.PROJECT_DIR / "evaluation" / "resolution.yml")
-    sub["benchmark"].add_argument("--scale", type=int, default=10, help="size of the synthetic catalogue, as a multiple")
-    sub["benchmark"].add_argument("--queries", type=int, default=2000)
     return root
 
 

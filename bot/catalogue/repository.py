@@ -20,6 +20,8 @@ from bot.catalogue.model import FULL_CONTENT_FIELDS
 
 # How many candidates each method hands to the blend.
 CANDIDATES = 30
+# A word this common in English or French (Zipf scale) is a word of that language too.
+COMMON_ELSEWHERE_ZIPF = 3.0
 
 @dataclass(frozen=True)
 class Match:
@@ -197,6 +199,17 @@ class CatalogueRepository:
 
     def all_synonyms(self) -> list[str]:
         return [r[0] for r in self._db().execute("select phrase from synonyms")]
+
+    def service_words(self) -> set[str]:
+        """Words of the municipal products' names and Dutch synonyms that are not also common
+        English or French words: Dutch service names ("grofvuil", "huurtoeslag")."""
+        from wordfreq import zipf_frequency
+        words: set[str] = set()
+        for (phrase,) in self._db().execute(
+                "select id from products where offered_by_municipality "
+                "union all select phrase from synonyms where language = ?", (text.BASE_LANGUAGE,)):
+            words.update(text.words(phrase))
+        return {w for w in words if max(zipf_frequency(w, "en"), zipf_frequency(w, "fr")) < COMMON_ELSEWHERE_ZIPF}
 
     def product_ids(self) -> list[str]:
         return [r[0] for r in self._db().execute("select id from products order by id")]

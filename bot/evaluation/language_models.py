@@ -4,7 +4,7 @@ python -m bot.evaluation.language_models
 
 Trains an NLU model per language (data/nlu/<language>/, same config.yml) and compares each with
 the joint model (models/assistant.tar.gz) on the held-out messages of that language
-(evaluation/conversations.yml, never used for training). The per-language figures assume the
+(the product messages of evaluation/heldout/test.yml, never used for training, with their question type). The per-language figures assume the
 language is known; in use it would come from the detector, so they are an upper bound.
 """
 from __future__ import annotations
@@ -14,10 +14,8 @@ import subprocess
 import time
 from collections import defaultdict
 
-import yaml
-
 from bot.catalogue.paths import PROJECT_DIR
-from bot.evaluation.conversations import HELD_OUT
+from bot.evaluation.heldout import TEST, load_cases
 
 OUT = PROJECT_DIR / "models" / "per-language"
 
@@ -30,21 +28,21 @@ def train(language: str) -> None:
     print(f"[language models] trained nlu-{language} in {time.perf_counter() - started:.0f} s", flush=True)
 
 
-async def accuracy(model, cases: list[dict]) -> float:
+async def accuracy(model, cases: list) -> float:
     from rasa.core.agent import Agent
     agent = Agent.load(str(model))
     correct = 0
     for case in cases:
-        parsed = await agent.parse_message(case["text"])
-        correct += parsed["intent"]["name"] == case["intent"]
+        parsed = await agent.parse_message(case.text)
+        correct += parsed["intent"]["name"] == case.question
     return correct / len(cases)
 
 
 def main() -> int:
-    cases = yaml.safe_load(HELD_OUT.read_text(encoding="utf-8"))
     by_language = defaultdict(list)
-    for case in cases:
-        by_language[case["language"]].append(case)
+    for case in load_cases(TEST):
+        if not case.negative:
+            by_language[case.language].append(case)
     rows = []
     for language, language_cases in sorted(by_language.items()):
         train(language)

@@ -25,10 +25,9 @@ from collections import Counter
 from pathlib import Path
 
 import aiohttp
-import yaml
 
 from bot.catalogue.paths import PROJECT_DIR
-from bot.evaluation.conversations import HELD_OUT
+from bot.evaluation.heldout import TEST, load_cases
 from bot.evaluation.setups import resident_mb, running_setup
 
 THINK_SECONDS = (2.0, 8.0)
@@ -124,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scaleout", type=int, default=0, metavar="N", help="N Rasa servers on PostgreSQL + Redis")
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args(argv)
-    texts = [case["text"] for case in yaml.safe_load(HELD_OUT.read_text(encoding="utf-8"))]
+    texts = [case.text for case in load_cases(TEST)]
     mode = f"scale-out, {args.scaleout} Rasa servers on PostgreSQL + Redis behind nginx" if args.scaleout \
         else "one machine, one Rasa server on SQLite"
     with tempfile.TemporaryDirectory() as scratch:

@@ -16,9 +16,8 @@ import uuid
 from pathlib import Path
 
 import requests
-import yaml
 
-from bot.evaluation.conversations import HELD_OUT
+from bot.evaluation.heldout import TEST, load_cases
 from bot.evaluation.setups import resident_mb, running_setup
 
 
@@ -65,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scaleout", type=int, default=0, metavar="N",
                         help="N Rasa servers on PostgreSQL + Redis behind nginx (default: one machine, one Rasa server)")
     args = parser.parse_args(argv)
-    held_out = [case["text"] for case in yaml.safe_load(HELD_OUT.read_text(encoding="utf-8"))]
+    held_out = [case.text for case in load_cases(TEST)]
     texts = (held_out * (args.messages // len(held_out) + 1))[:args.messages]
     with tempfile.TemporaryDirectory() as scratch, running_setup(args.scaleout, Path(scratch), TOKEN) as (url, pids):
         run(url, texts[:40], 8)                      # warm-up: first calls load models, in every process

@@ -17,6 +17,17 @@ from bot.nlu.language import LanguageDetector, configured_languages
 UNSUPPORTED_LANGUAGE_INTENT = "unsupported_language"
 
 
+def catalogue_service_words() -> set[str]:
+    """The catalogue's Dutch service names, which citizens use in any language; none when the
+    catalogue has not been built (the language detection then only loses this refinement)."""
+    from bot.catalogue.paths import database_path
+    from bot.catalogue.repository import CatalogueRepository
+    try:
+        return CatalogueRepository(database_path()).service_words()
+    except FileNotFoundError:
+        return set()
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
 class LanguageEntityExtractor(GraphComponent):
     """Adds a `language` entity when a message is clearly in, or asks for, a configured language.
@@ -42,7 +53,7 @@ class LanguageEntityExtractor(GraphComponent):
 
     def process(self, messages: List[Message]) -> List[Message]:
         if self.detector is None:
-            self.detector = LanguageDetector(self.languages)
+            self.detector = LanguageDetector(self.languages, neutral_words=catalogue_service_words)
         for message in messages:
             content = message.get(TEXT) or ""
             if not content or content.startswith("/"):

@@ -1,4 +1,7 @@
-"""Latency of resolve() on the real catalogue and on a synthetic one `scale` times larger."""
+"""Latency of resolve() on the real catalogue and on a synthetic one `scale` times larger.
+
+python -m bot.evaluation.resolve_speed [--scale 10] [--queries 2000]
+"""
 from __future__ import annotations
 
 import random
@@ -8,18 +11,16 @@ import tempfile
 import time
 from pathlib import Path
 
-import yaml
 
-from bot.catalogue import sources
+from bot.catalogue import paths, sources
 from bot.catalogue.build import write_database
 from bot.catalogue.model import Product
-from bot.catalogue.paths import PROJECT_DIR
 from bot.catalogue.repository import CatalogueRepository
+from bot.evaluation.heldout import TEST, load_cases
 
 
 def _queries(count: int, rng: random.Random) -> list[tuple[str, str]]:
-    held_out = yaml.safe_load((PROJECT_DIR / "evaluation" / "resolution.yml").read_text(encoding="utf-8"))
-    pool = [(case["text"], case["language"]) for case in held_out]
+    pool = [(case.text, case.language) for case in load_cases(TEST)]
     return [rng.choice(pool) for _ in range(count)]
 
 
@@ -74,3 +75,16 @@ def run_benchmark(database: Path, knowledge: Path, scale: int = 10, queries: int
     for name, r in rows:
         print(f"| {name} | {r['products']} | {r['p50']:.2f} | {r['p95']:.2f} | {r['max']:.2f} |")
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", type=int, default=10, help="size of the synthetic catalogue, as a multiple")
+    parser.add_argument("--queries", type=int, default=2000)
+    args = parser.parse_args(argv)
+    return run_benchmark(paths.database_path(), paths.knowledge_dir(), scale=args.scale, queries=args.queries)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,116 @@
+"""Citizens' example messages in the product files: coverage, validation, and the matcher that
+learns from them without retraining Rasa."""
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.catalogue import sources
+from bot.catalogue.build import build
+from bot.catalogue.decision import decide
+from bot.catalogue.errors import CatalogueError
+from bot.catalogue.repository import CatalogueRepository
+from tests.conftest import PROJECT
+
+MOST_ASKED_MINIMUM = {"nl": 25, "en": 10, "fr": 10}
+OTHER_MINIMUM = {"nl": 10, "en": 3, "fr": 3}
+
+
+@pytest.fixture(scope="module")
+def catalogue():
+    return sources.load(PROJECT / "knowledge")
+
+
+def test_every_municipal_product_has_enough_examples_per_language(catalogue):
+    most_asked = set(catalogue.most_asked)
+    assert 140 <= len(most_asked) <= 160
+    short = []
+    for product in catalogue.products.values():
+        if not product.offered_by_municipality:
+            continue
+        minimum = MOST_ASKED_MINIMUM if product.id in most_asked else OTHER_MINIMUM
+        for language, count in minimum.items():
+            if len(product.examples.get(language, [])) < count:
+                short.append(f"{product.id} ({language}: {len(product.examples.get(language, []))} < {count})")
+    assert short == []
+
+
+def append_examples(knowledge: Path, slug: str, language: str, messages: list[str]) -> Path:
+    path = knowledge / "products" / f"{slug}.yml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    lines = "".join(f"  - {m}\n" for m in messages)
+    if data.get("examples", {}).get(language):
+        content = path.read_text(encoding="utf-8")
+        marker = f"  {language}:\n"
+        start = content.index(marker, content.index("\nexamples:")) + len(marker)
+        path.write_text(content[:start] + lines + content[start:], encoding="utf-8")
+    else:
+        path.write_text(path.read_text(encoding="utf-8") + f"examples:\n  {language}:\n" + lines, encoding="utf-8")
+    return path
+
+
+def refused(knowledge: Path) -> list:
+    with pytest.raises(CatalogueError) as raised:
+        sources.load(knowledge)
+    return raised.value.problems
+
+
+@pytest.mark.parametrize("second, message", [
+    ("Mijn paspoort is VERLOPEN!", "duplicate of line"),
+    ("mijn pasport is verlopen", "near-duplicate of line"),
+])
+def test_a_repeated_example_is_refused_with_file_line_and_field(knowledge_copy, second, message):
+    path = append_examples(knowledge_copy, "paspoort", "nl", ["mijn paspoort is verlopen", second])
+    [problem] = [p for p in refused(knowledge_copy) if message in p.message]
+    assert problem.file.endswith("products/paspoort.yml") and problem.field.startswith("examples.nl.")
+    assert path.read_text(encoding="utf-8").splitlines()[problem.line - 1].strip() == f"- {second}"
+
+
+def test_one_example_under_two_products_is_refused_naming_both(knowledge_copy):
+    append_examples(knowledge_copy, "paspoort", "nl", ["zwerfkei in de vijver"])
+    append_examples(knowledge_copy, "identiteitskaart", "nl", ["Zwerfkei in de vijver"])
+    [problem] = [p for p in refused(knowledge_copy) if "also an example of" in p.message]
+    files = {problem.file, problem.message}
+    assert any("identiteitskaart.yml" in f for f in files) and any("paspoort" in f for f in files)
+    assert problem.line and problem.field.startswith("examples.nl.")
+
+
+def test_an_example_must_be_text_in_a_configured_language(knowledge_copy):
+    path = knowledge_copy / "products" / "stadspas.yml"
+    path.write_text(path.read_text(encoding="utf-8") + "examples:\n  xx: [hallo]\n  en: [123, '']\n", encoding="utf-8")
+    messages = {p.field: p.message for p in refused(knowledge_copy)}
+    assert "not configured" in messages["examples.xx"]
+    assert "non-empty text" in messages["examples.en.1"]
+
+
+def test_a_published_example_is_live_after_the_catalogue_build_alone(knowledge_copy, tmp_path):
+    """The matcher is trained with the catalogue: no Rasa training, seconds."""
+    invented = ["de glimwormen in het plantsoen zijn weg", "glimwormen verdwenen uit het plantsoen",
+                "waar zijn de glimwormen gebleven"]
+    database = tmp_path / "catalogue.db"
+    build(knowledge_copy, database, report=lambda *_: None)
+    before = CatalogueRepository(database).resolve("glimwormen plantsoen verdwenen", "nl", limit=3)
+    assert not before or before[0].product_id != "speelvoorziening kinderen"
+    append_examples(knowledge_copy, "speelvoorziening-kinderen", "nl", invented)
+    stats = build(knowledge_copy, database, report=lambda *_: None)
+    assert stats["seconds"] < 60
+    after = CatalogueRepository(database).resolve("glimwormen plantsoen verdwenen", "nl", limit=3)
+    assert after[0].product_id == "speelvoorziening kinderen"
+
+
+@pytest.mark.parametrize("text, language, expected", [
+    ("mijn oude matras moet weg", "nl", "afvalinzameling grofvuil"),             # an object
+    ("mijn vader is vannacht overleden wat moet ik regelen", "nl", "overlijdensaangifte"),  # a situation
+    ("wanneer is het containerpark open", "nl", "afvalinzamelstation"),          # a Flemish word
+    ("how much is a dutch passport", "en", "paspoort"),                           # English
+    ("combien coute une carte d'identite", "fr", "identiteitskaart"),            # French
+    ("pasport verlopn", "nl", "paspoort"),                                        # typos
+])
+def test_citizens_own_words_are_answered_at_once(repository, text, language, expected):
+    assert decide(repository.resolve(text, language)).answer == expected
+
+
+@pytest.mark.parametrize("text", ["hallo hoe gaat het", "wat is de hoofdstad van frankrijk",
+                                  "<script>alert(1)</script>", "{{7*7}}", "' OR 1=1; --", "plofgrt snirk"])
+def test_messages_about_no_service_get_no_product(repository, text):
+    assert not decide(repository.resolve(text, "nl")).understood
