@@ -36,6 +36,27 @@ TEMPERATURE = 0.18
 # time grow with the examples, not with products x vocabulary.
 PRUNE_BELOW = 0.02
 NEIGHBOURS = 10
+# The linear model's regularisation (LinearSVC's C), chosen by cross-validation on the examples.
+REGULARISATION = 0.3
+CLASSES_PER_FIT = 600
+OTHERS = "\x00others"
+
+
+def _fit_one_against_all(matrix, labels: np.ndarray, chunk: list[str], regularisation: float):
+    """Weights (features x chunk, sparse) and intercepts of `chunk`'s products, each against
+    every other message."""
+    from sklearn.svm import LinearSVC
+    wanted = set(chunk)
+    targets = np.array([label if label in wanted else OTHERS for label in labels])
+    model = LinearSVC(C=regularisation, max_iter=3000)
+    model.fit(matrix, targets)
+    fitted = [str(c) for c in model.classes_]
+    coefficients = model.coef_ if len(fitted) > 2 else np.vstack([-model.coef_, model.coef_])
+    intercept = model.intercept_ if len(fitted) > 2 else np.array([-model.intercept_[0], model.intercept_[0]])
+    rows = [fitted.index(product) for product in chunk]
+    kept = coefficients[rows]
+    kept[np.abs(kept) < PRUNE_BELOW] = 0.0
+    return sparse.csr_matrix(kept.T.astype(np.float32)), intercept[rows].astype(np.float32)
 
 
 @dataclass(frozen=True)
@@ -120,30 +141,33 @@ class ProductMatcher:
         self.example_classes = example_classes
 
     @classmethod
-    def train(cls, messages: list[TrainingMessage], regularisation: float = 1.0) -> "ProductMatcher":
-        from sklearn.svm import LinearSVC
+    def train(cls, messages: list[TrainingMessage], regularisation: float = REGULARISATION) -> "ProductMatcher":
         features = _Features(messages)
         matrix = features.transform([(m.text, m.language) for m in messages])
         labels = np.array([m.product_id for m in messages])
-        model = LinearSVC(C=regularisation, class_weight=None, max_iter=3000)
-        model.fit(matrix, labels)
-        coefficients = model.coef_
-        coefficients[np.abs(coefficients) < PRUNE_BELOW] = 0.0
-        classes = [str(c) for c in model.classes_]
-        weights = sparse.csr_matrix(coefficients.T.astype(np.float32))
+        classes = sorted(set(labels.tolist()))
+        columns, intercepts = [], []
+        # One product against all others, CLASSES_PER_FIT products at a time: the same weights
+        # as one fit, without a dense products x features matrix in memory for a large catalogue.
+        for start in range(0, len(classes), CLASSES_PER_FIT):
+            chunk = classes[start:start + CLASSES_PER_FIT]
+            weights, intercept = _fit_one_against_all(matrix, labels, chunk, regularisation)
+            columns.append(weights)
+            intercepts.append(intercept)
         index = {c: i for i, c in enumerate(classes)}
         example_classes = np.array([index[m.product_id] for m in messages], dtype=np.int32)
-        return cls(features, classes, weights, model.intercept_.astype(np.float32),
+        return cls(features, classes, sparse.hstack(columns).tocsr(), np.concatenate(intercepts),
                    sparse.csr_matrix(matrix.T.astype(np.float32)), example_classes)
 
-    def score(self, message: str, language: str, limit: int = 10) -> tuple[list[tuple[str, float, float]], float]:
+    def score(self, message: str, language: str, limit: int = 10,
+              temperature: float = TEMPERATURE) -> tuple[list[tuple[str, float, float]], float]:
         """(product, probability, nearest-example similarity) of the best products, best first,
         and the probability that the message is about no product at all."""
         vector = self.features.transform([(message, language)])
         if vector.nnz == 0:
             return [], 1.0
         margins = np.asarray((vector @ self.weights).todense()).ravel() + self.intercepts
-        exponent = np.exp((margins - margins.max()) / TEMPERATURE)
+        exponent = np.exp((margins - margins.max()) / temperature)
         probabilities = exponent / exponent.sum()
         similarities = np.asarray((vector @ self.examples).todense()).ravel()
         nearest = np.zeros(len(self.classes), dtype=np.float32)

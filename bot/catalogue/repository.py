@@ -29,6 +29,14 @@ class Match:
     score: float
 
 
+@dataclass(frozen=True)
+class Candidates:
+    lexical: dict[str, float]                    # product -> lexical score
+    learned: dict[str, tuple[float, float]]      # product -> (probability, nearest example)
+    no_product: float                            # probability that no product is meant
+    learnt: bool                                 # a matcher was trained
+
+
 @dataclass
 class ProductView:
     """A product as the assistant presents it in one language."""
@@ -95,17 +103,24 @@ class CatalogueRepository:
     def resolve(self, query: str, language: str = text.BASE_LANGUAGE, limit: int = 5) -> list[Match]:
         """Products that `query` (a citizen's words) may be about, best first, scores in 0..1:
         the lexical search and the learnt matcher, blended (bot.catalogue.matcher.blend)."""
-        index, matcher = self._search_index()
-        query = query[:1000]
-        lexical = lexical_scores(index, self._db(), query, language)
-        learned, no_product = matcher.score(query, language, CANDIDATES) if matcher else ([], 0.0)
-        learned_by_product = {product_id: (probability, nearest) for product_id, probability, nearest in learned}
-        matches = [Match(product_id, round(blend(lexical.get(product_id, 0.0), *learned_by_product.get(product_id, (0.0, 0.0)),
-                                                 no_product=no_product, learnt=matcher is not None), 4))
-                   for product_id in set(lexical) | set(learned_by_product)]
+        found = self.candidates(query, language)
+        matches = [Match(product_id, round(blend(found.lexical.get(product_id, 0.0),
+                                                 *found.learned.get(product_id, (0.0, 0.0)),
+                                                 no_product=found.no_product, learnt=found.learnt), 4))
+                   for product_id in set(found.lexical) | set(found.learned)]
         matches = [m for m in matches if m.score > 0]
         matches.sort(key=lambda m: (-m.score, m.product_id))
         return matches[:limit]
+
+    def candidates(self, query: str, language: str, **matcher_options) -> Candidates:
+        """What each method finds for `query`, before the blend (resolve() blends them; the
+        tuning tool tries other blends)."""
+        index, matcher = self._search_index()
+        query = query[:1000]
+        lexical = lexical_scores(index, self._db(), query, language)
+        learned, no_product = matcher.score(query, language, CANDIDATES, **matcher_options) if matcher else ([], 0.0)
+        return Candidates(lexical, {p: (probability, nearest) for p, probability, nearest in learned},
+                          no_product, matcher is not None)
 
     # ── products ───────────────────────────────────────────────────────────────────────────
     def exists(self, product_id: str) -> bool:

@@ -68,3 +68,32 @@ def test_hostile_messages_get_an_answer_not_a_crash(assistant, hostile):
                              json={"sender": f"e2e-{uuid.uuid4()}", "message": hostile}, timeout=120)
     assert response.status_code == 200
     assert isinstance(response.json(), list)
+
+
+@pytest.mark.parametrize("kind, text, language, product", [
+    ("typo", "mijn pasport is verlopn", "nl", "paspoort"),
+    ("object", "waar kan ik mijn oude matras kwijt", "nl", "afvalinzameling grofvuil"),
+    ("situation", "mijn vader is vannacht overleden, wat moet ik nu regelen", "nl", "overlijdensaangifte"),
+    ("Flemish word", "wanneer is het containerpark open", "nl", "afvalinzamelstation"),
+    ("foreign word for a Dutch service", "how much does a dutch passport cost", "en", "paspoort"),
+    ("French", "combien coute une carte d'identite", "fr", "identiteitskaart"),
+])
+def test_citizens_own_words_get_the_product_at_once_in_their_language(assistant, kind, text, language, product):
+    sender = f"e2e-{uuid.uuid4()}"
+    messages = say(assistant, sender, text)
+    current = slots(assistant, sender)
+    assert current["product"] == product, (kind, messages)
+    assert current["language"] == language, kind
+    assert not [b for m in messages for b in m.get("buttons", []) if b["payload"].startswith("/choose_product")]
+
+
+@pytest.mark.parametrize("text", ["<script>alert(1)</script>", "{{7*7}} ${7*7}", "' OR 1=1; --",
+                                  "plofgrt snirk", "wie wint het wk voetbal"])
+def test_a_message_about_no_service_gets_no_product_and_no_handover_first(assistant, text):
+    sender = f"e2e-{uuid.uuid4()}"
+    messages = say(assistant, sender, text)
+    assert messages, "the citizen always gets an answer"
+    assert slots(assistant, sender)["product"] is None
+    assert not [b for m in messages for b in m.get("buttons", []) if b["payload"].startswith(("/choose_product", "/handover", "/request_callback"))]
+    events = requests.get(f"{assistant}/conversations/{sender}/tracker", params={"token": TOKEN}, timeout=30).json()["events"]
+    assert "action_offer_handover" not in {e.get("name") for e in events if e.get("event") == "action"}
