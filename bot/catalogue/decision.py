@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-# A product this likely, ahead of the next by CLEAR_LEAD, is taken as meant: answered at once.
-CONFIDENT = 0.45
-CLEAR_LEAD = 0.12
+# A product this likely, ahead of the next by CLEAR_LEAD of its own score, is taken as meant:
+# answered at once.
+CONFIDENT = 0.2
+CLEAR_LEAD = 0.2
 # Below this even the best candidate says nothing: the message is about no known product.
-PLAUSIBLE = 0.2
+PLAUSIBLE = 0.3
 # Buttons offer products within this distance of the best one (relative), so that every button
 # is related to the question and not just the next in line.
-RELATED = 0.5
+RELATED = 0.2
 MAX_OPTIONS = 4
 
 
@@ -35,7 +36,7 @@ def decide(matches: list) -> Decision:
         return Decision()
     best = matches[0]
     runner_up = matches[1].score if len(matches) > 1 else 0.0
-    if best.score >= CONFIDENT and best.score - runner_up >= CLEAR_LEAD:
+    if best.score >= CONFIDENT and best.score - runner_up >= CLEAR_LEAD * best.score:
         return Decision(answer=best.product_id)
     floor = max(PLAUSIBLE, best.score * RELATED)
     options = [m.product_id for m in matches[:MAX_OPTIONS] if m.score >= floor]

@@ -18,7 +18,10 @@ catalogue database, so an editor's publish makes new examples live at once.
 from __future__ import annotations
 
 import io
+import math
+import os
 import pickle
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,13 +34,13 @@ from bot.catalogue.examples import NO_PRODUCT
 MIN_STEM_LENGTH = 2
 # The linear model's scores are turned into probabilities with this temperature (softmax),
 # fitted on the development split (bot.evaluation.tuning); a larger value spreads them.
-TEMPERATURE = 0.18
+TEMPERATURE = 0.14
 # Weights below this are dropped after training: the weight matrix stays sparse, so memory and
 # time grow with the examples, not with products x vocabulary.
 PRUNE_BELOW = 0.02
 NEIGHBOURS = 10
-# The linear model's regularisation (LinearSVC's C), chosen by cross-validation on the examples.
-REGULARISATION = 0.3
+# The linear model's regularisation (LinearSVC's C), chosen on the development split (0.3 to 2 tried).
+REGULARISATION = 1.0
 CLASSES_PER_FIT = 600
 OTHERS = "\x00others"
 
@@ -146,17 +149,22 @@ class ProductMatcher:
         matrix = features.transform([(m.text, m.language) for m in messages])
         labels = np.array([m.product_id for m in messages])
         classes = sorted(set(labels.tolist()))
-        columns, intercepts = [], []
-        # One product against all others, CLASSES_PER_FIT products at a time: the same weights
-        # as one fit, without a dense products x features matrix in memory for a large catalogue.
-        for start in range(0, len(classes), CLASSES_PER_FIT):
-            chunk = classes[start:start + CLASSES_PER_FIT]
-            weights, intercept = _fit_one_against_all(matrix, labels, chunk, regularisation)
-            columns.append(weights)
-            intercepts.append(intercept)
+        # One product against all others, a part of the products at a time: the same weights as
+        # one fit, fitted on every core, without a dense products x features matrix in memory
+        # for a large catalogue.
+        cores = os.cpu_count() or 1
+        parts = max(cores, math.ceil(len(classes) / CLASSES_PER_FIT))
+        chunks = [classes[i::parts] for i in range(parts) if classes[i::parts]]
+        with ThreadPoolExecutor(max_workers=cores) as pool:   # liblinear releases the GIL
+            fitted = list(pool.map(lambda chunk: _fit_one_against_all(matrix, labels, chunk, regularisation), chunks))
+        order = [product for chunk in chunks for product in chunk]
+        position = {product: i for i, product in enumerate(order)}
+        permutation = [position[product] for product in classes]
+        columns = sparse.hstack([weights for weights, _ in fitted]).tocsc()[:, permutation].tocsr()
+        intercepts = [np.concatenate([intercept for _, intercept in fitted])[permutation]]
         index = {c: i for i, c in enumerate(classes)}
         example_classes = np.array([index[m.product_id] for m in messages], dtype=np.int32)
-        return cls(features, classes, sparse.hstack(columns).tocsr(), np.concatenate(intercepts),
+        return cls(features, classes, columns, np.concatenate(intercepts),
                    sparse.csr_matrix(matrix.T.astype(np.float32)), example_classes)
 
     def score(self, message: str, language: str, limit: int = 10,
@@ -198,9 +206,9 @@ class ProductMatcher:
 
 
 # The blend of the three scores, fitted on the development split (bot.evaluation.tuning).
-LEXICAL_WEIGHT = 0.3
-PROBABILITY_WEIGHT = 0.45
-NEAREST_WEIGHT = 0.25
+LEXICAL_WEIGHT = 0.2
+PROBABILITY_WEIGHT = 0.5
+NEAREST_WEIGHT = 0.3
 
 
 def blend(lexical: float, probability: float, nearest: float, no_product: float = 0.0, learnt: bool = True) -> float:

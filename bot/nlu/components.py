@@ -96,3 +96,69 @@ class NonsenseGuard(GraphComponent):
                 message.set(INTENT, not_understood, add_to_output=True)
                 message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
         return messages
+
+
+# Intents that say the message is not a question about a product; when the message names one
+# clearly all the same ("hoe wordt de onroerendezaakbelasting berekend" came out as
+# out_of_scope), it is a product question after all. Small talk, requests for a person and
+# sensitive situations keep their own route.
+ROUTED_INTENTS = {"nlu_fallback", "out_of_scope", "ask_where_when", "change_language"}
+PRODUCT_QUESTION_INTENT = "ask_info"
+# The product's score from which it counts as clearly meant here: higher than the assistant's
+# own answering bar, because the classifier disagrees. Chosen on the development split.
+ROUTE_MIN_SCORE = 0.5
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class ClearProductRouter(GraphComponent):
+    """Turns a message that clearly names a product into a product question (ask_info) when the
+    intent classifier put it elsewhere (ROUTED_INTENTS). Runs last, after the FallbackClassifier
+    and the language extractor; never for nonsense or a request to switch language."""
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "ClearProductRouter":
+        return cls()
+
+    def __init__(self) -> None:
+        self._catalogue = None
+        self._detector: Optional[LanguageDetector] = None
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    def _clear_product(self, content: str, language: str) -> Optional[float]:
+        from bot.catalogue.decision import decide
+        from bot.catalogue.paths import database_path
+        from bot.catalogue.repository import CatalogueRepository
+        if self._catalogue is None:
+            self._catalogue = CatalogueRepository(database_path())
+        try:
+            matches = self._catalogue.resolve(content, language, limit=5)
+        except FileNotFoundError:
+            return None
+        if decide(matches).answer and matches[0].score >= ROUTE_MIN_SCORE:
+            return matches[0].score
+        return None
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        from bot.nlu.nonsense import is_nonsense
+        for message in messages:
+            content = message.get(TEXT) or ""
+            intent = (message.get(INTENT) or {}).get("name")
+            if intent not in ROUTED_INTENTS or not content or content.startswith("/") or is_nonsense(content):
+                continue
+            if self._detector is None:
+                self._detector = LanguageDetector(list(configured_languages()))
+            if self._detector.requested(content):
+                continue
+            language = next((e["value"] for e in message.get(ENTITIES, []) or [] if e.get("entity") == "language"),
+                            "nl")
+            score = self._clear_product(content, language)
+            if score is not None:
+                routed = {"name": PRODUCT_QUESTION_INTENT, "confidence": score}
+                ranking = [routed] + [r for r in message.get(INTENT_RANKING_KEY, []) or []
+                                      if r.get("name") != PRODUCT_QUESTION_INTENT]
+                message.set(INTENT, routed, add_to_output=True)
+                message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+        return messages
