@@ -10,6 +10,8 @@ from rasa_sdk.events import ConversationPaused, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.shared import catalogue, handover_store, language_of, municipality_values, supported_language_names, response_text
+from actions.products import send_answer
+from bot.catalogue.decision import decide
 from bot.handover.availability import OpeningHours, team_for
 
 # Why a person is offered, from what just happened; the reason travels with the handover.
@@ -81,11 +83,18 @@ class ActionOfferHandover(Action):
                     ("utter_button_no_thanks", "/deny")]
         values = {**municipality_values(language), **supported_language_names()}
         dispatcher.utter_message(response=OFFER_RESPONSES.get(reason, "utter_handover_offer"), **values)
+        answered = []
+        if reason == "sensitive":
+            # "mijn vader is overleden, wat moet ik regelen": the person is offered, and the
+            # service the situation clearly calls for is answered at once as well.
+            product = decide(catalogue().resolve(tracker.latest_message.get("text") or "", language)).answer
+            if product:
+                answered = send_answer(dispatcher, product, language, "ask_info")
         if not chat:
             dispatcher.utter_message(response="utter_handover_chat_unavailable")
         dispatcher.utter_message(buttons=[{"title": response_text(domain, name, language), "payload": payload}
                                           for name, payload in buttons])
-        return [SlotSet("handover", "offered"), SlotSet("handover_reason", reason), SlotSet("fallback_count", 0)]
+        return [*answered, SlotSet("handover", "offered"), SlotSet("handover_reason", reason), SlotSet("fallback_count", 0)]
 
 
 class ActionStartChatHandover(Action):

@@ -28,6 +28,9 @@ MIN_MARGIN_TO_SWITCH = 0.25
 # lead the next by this much: about ten times likelier. Chosen on the catalogue's example
 # messages, whose language is known.
 WORD_MARGIN = 1.0
+# Words before a language's name that make the message a request for that language.
+LANGUAGE_REQUEST_WORDS = {"in", "het", "en", "auf", "op", "speak", "spreek", "spreekt", "spreken", "praten",
+                          "talk", "parle", "parlez", "parler", "vous", "sprechen", "sie", "switch", "to", "naar"}
 # A word missing from a language's list counts as this frequent in it (smoothing).
 UNSEEN_ZIPF = 0.5
 LANGUAGES_FILE = Path(__file__).resolve().parents[2] / "knowledge" / "languages.yml"
@@ -62,12 +65,19 @@ class LanguageDetector:
         return self._detector
 
     def requested(self, message: str) -> str | None:
-        """A language the citizen names ("in English please"), if the message is short enough
-        to be a request rather than a sentence that mentions a language."""
+        """A language the citizen asks for ("in English please", "Nederlands graag", "parlez-vous
+        anglais"): its name after a word that asks for a language, or at the start or end of a
+        short message. "how much does a dutch passport cost" names a language but asks for none."""
         words = text.words(message)
         if len(words) > 8:
             return None
-        return next((self.names[w] for w in words if w in self.names), None)
+        for position, word in enumerate(words):
+            if word not in self.names:
+                continue
+            asked = position > 0 and words[position - 1] in LANGUAGE_REQUEST_WORDS
+            if asked or (len(words) <= 4 and position in (0, len(words) - 1)):
+                return self.names[word]
+        return None
 
     def detect(self, message: str) -> str | None:
         """The message's language if the detectors are sure of it, else None (keep the current one)."""
