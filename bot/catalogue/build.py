@@ -74,8 +74,8 @@ def training_messages(catalogue: Catalogue) -> list[TrainingMessage]:
 def _write_matcher(db: sqlite_utils.Database, catalogue: Catalogue, report) -> None:
     started = time.perf_counter()
     messages = training_messages(catalogue)
-    if not any(m.product_id for m in messages):
-        return
+    if len({m.product_id for m in messages}) < 2:
+        return          # nothing to tell apart: the lexical search alone answers
     matcher = ProductMatcher.train(messages)
     elapsed = time.perf_counter() - started
     db["matcher"].insert({"id": 1, "model": matcher.to_bytes(), "examples": len(messages), "seconds": round(elapsed, 2)})

@@ -39,6 +39,8 @@ TEMPERATURE = 0.14
 # time grow with the examples, not with products x vocabulary.
 PRUNE_BELOW = 0.02
 NEIGHBOURS = 10
+# Character n-gram sizes of the folded words.
+CHARACTER_GRAMS = (3, 4, 5)
 # The linear model's regularisation (LinearSVC's C), chosen on the development split (0.3 to 2 tried).
 REGULARISATION = 1.0
 CLASSES_PER_FIT = 600
@@ -83,7 +85,7 @@ def analyse_characters(message: str) -> list[str]:
     grams: list[str] = []
     for word in text.words(message):
         padded = f" {word} "
-        for size in (3, 4, 5):
+        for size in CHARACTER_GRAMS:
             grams.extend(padded[i:i + size] for i in range(len(padded) - size + 1))
     return grams
 

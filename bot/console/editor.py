@@ -80,6 +80,7 @@ MAX_PHRASE_FIELD = 20000
 QUESTION_LABELS = {
     "ask_info": "Wat is het?", "ask_apply": "Hoe vraag ik het aan?", "ask_cost": "Wat kost het?",
     "ask_bring": "Wat moet ik meenemen?", "ask_duration": "Hoe lang duurt het?", "make_appointment": "Afspraak maken",
+    "report_problem": "Iets melden",
 }
 ACTION_LABELS = {"edit": "bewerkt", "create": "aangemaakt", "revert": "teruggedraaid", "synonym": "synoniem toegevoegd",
                  "example": "voorbeeldvraag toegevoegd"}
@@ -406,8 +407,9 @@ class CatalogueEditor:
             database = scratch / "preview.db"
             # The build's own writer, for this product only: its answers depend on nothing else
             # (organisations, themes and the municipality's settings are written in full).
-            write_database(dataclasses.replace(catalogue, products={product_id: catalogue.products[product_id]}),
-                           database)
+            # No examples: the preview shows answers, it searches nothing, so no matcher is trained.
+            write_database(dataclasses.replace(catalogue, products={product_id: catalogue.products[product_id]},
+                                               examples=[]), database, report=lambda *_: None)
             repository = CatalogueRepository(database)
             try:
                 answers = {}
@@ -712,8 +714,16 @@ def create_blueprint(store: HandoverStore, catalogue: CatalogueRepository, secur
     async def insights_get(request: Request):
         return await insights_page(request)
 
-    @bp.post("/insights/<kind:synonym|example>")
+    @bp.post("/insights/synonym")
     @login_required(roles=EDITOR_ROLES)
+    async def insights_synonym(request: Request):
+        return await insights_phrase(request, "synonym")
+
+    @bp.post("/insights/example")
+    @login_required(roles=EDITOR_ROLES)
+    async def insights_example(request: Request):
+        return await insights_phrase(request, "example")
+
     async def insights_phrase(request: Request, kind: str):
         """An unanswered question's words added to a product: as a synonym, or as an example
         question the matcher learns from. Live after the rebuild that publishing does."""

@@ -51,7 +51,7 @@ def test_lists_synonyms_removal_and_multiline_text():
     assert data["synonyms"]["nl"][-1] == "Paspoort weg" and data["synonyms"]["nl"].count("reisdocument") == 1
     assert data["texts"]["en"]["how_to_apply"] == "Make an appointment.\nCome in person."
     assert "  nl: [paspoort aanvragen," in after                          # flow style of the lists kept
-    assert list(data) == ["id", "theme", "handled_by", "channels", "texts", "synonyms"]
+    assert list(data) == ["id", "theme", "handled_by", "channels", "texts", "synonyms", "examples"]
 
 
 def test_new_language_and_new_file_follow_the_readme_order():

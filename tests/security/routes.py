@@ -30,7 +30,6 @@ SAMPLE_PARAMETERS = {
     "change_id": "999999",
     "product_slug": "paspoort",
     "name": "products.csv",
-    "kind": "example",
 }
 STATIC_FILES = {"/staff/static/": "console.css", "/editor/static/": "editor.css"}
 
