@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -10,7 +11,7 @@ import sqlite_utils
 
 from bot.catalogue import sources, text
 from bot.catalogue.atomic import replacing
-from bot.catalogue.matcher import ProductMatcher, TrainingMessage
+from bot.catalogue.matcher import ProductMatcher, TrainingMessage, matcher_fingerprint
 from bot.catalogue.model import Product, slug
 from bot.catalogue.sources import Catalogue
 
@@ -55,7 +56,7 @@ def _create_tables(db: sqlite_utils.Database) -> None:
     db["search"].create({"product_id": str, "names": str, "phrases": str, "texts": str}, pk="product_id")
     db["examples"].create({"product_id": str, "language": str, "text": str})
     db["examples"].create_index(["product_id"])
-    db["matcher"].create({"id": int, "model": bytes, "examples": int, "seconds": float}, pk="id")
+    db["matcher"].create({"id": int, "model": bytes, "examples": int, "seconds": float, "fingerprint": str}, pk="id")
 
 
 def training_messages(catalogue: Catalogue) -> list[TrainingMessage]:
@@ -71,18 +72,40 @@ def training_messages(catalogue: Catalogue) -> list[TrainingMessage]:
     return messages
 
 
-def _write_matcher(db: sqlite_utils.Database, catalogue: Catalogue, report) -> None:
+def _write_matcher(db: sqlite_utils.Database, catalogue: Catalogue, report, previous: Path | None) -> None:
+    """Train the matcher, unless the database being replaced holds one trained on exactly the
+    same messages: an edit of a product's texts (the most common edit) does not retrain."""
     started = time.perf_counter()
     messages = training_messages(catalogue)
     if len({m.product_id for m in messages}) < 2:
         return          # nothing to tell apart: the lexical search alone answers
-    matcher = ProductMatcher.train(messages)
+    fingerprint = matcher_fingerprint(messages)
+    model = _previous_model(previous, fingerprint) if previous else None
+    if model is None:
+        model = ProductMatcher.train(messages).to_bytes()
+        how = "trained"
+    else:
+        how = "unchanged, kept"
     elapsed = time.perf_counter() - started
-    db["matcher"].insert({"id": 1, "model": matcher.to_bytes(), "examples": len(messages), "seconds": round(elapsed, 2)})
-    report(f"[catalogue] product matcher trained on {len(messages)} messages in {elapsed:.1f} s")
+    db["matcher"].insert({"id": 1, "model": model, "examples": len(messages), "seconds": round(elapsed, 2),
+                          "fingerprint": fingerprint})
+    report(f"[catalogue] product matcher {how} ({len(messages)} messages) in {elapsed:.1f} s")
 
 
-def write_database(catalogue: Catalogue, path: Path, report=print) -> None:
+def _previous_model(database: Path, fingerprint: str) -> bytes | None:
+    if not database.exists():
+        return None
+    try:
+        with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as connection:
+            row = connection.execute("select model from matcher where id = 1 and fingerprint = ?", (fingerprint,)).fetchone()
+    except sqlite3.Error:            # an older database without the column, or none at all
+        return None
+    return row[0] if row else None
+
+
+def write_database(catalogue: Catalogue, path: Path, report=print, previous: Path | None = None) -> None:
+    """Write the catalogue database at `path`; `previous` is the database it will replace, whose
+    matcher is kept when it was trained on the same messages."""
     db = sqlite_utils.Database(path)
     _create_tables(db)
     url_pattern = catalogue.municipality.get("product_url_pattern")
@@ -116,7 +139,7 @@ def write_database(catalogue: Catalogue, path: Path, report=print) -> None:
     db["search"].enable_fts(["names", "phrases", "texts"], tokenize="unicode61", create_triggers=False)
     db["examples"].insert_all(({"product_id": e.product_id, "language": e.language, "text": e.text}
                                for e in catalogue.examples))
-    _write_matcher(db, catalogue, report)
+    _write_matcher(db, catalogue, report, previous)
     db.vacuum()
     db.close()
 
@@ -128,7 +151,7 @@ def build(knowledge_dir: Path, database: Path, report=print) -> dict:
     report(f"[catalogue] sources valid: {len(catalogue.products)} products")
     with replacing(Path(database), suffix=".db") as temporary:
         temporary.unlink()   # sqlite-utils creates it
-        write_database(catalogue, temporary, report)
+        write_database(catalogue, temporary, report, previous=Path(database))
     elapsed = time.perf_counter() - started
     stats = {
         "products": len(catalogue.products),

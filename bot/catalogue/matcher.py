@@ -39,6 +39,9 @@ TEMPERATURE = 0.14
 # time grow with the examples, not with products x vocabulary.
 PRUNE_BELOW = 0.02
 NEIGHBOURS = 10
+# The stored matcher's layout: raise it when ProductMatcher or _Features change, so that a build
+# never keeps a matcher pickled by older code.
+FORMAT = 1
 # Character n-gram sizes of the folded words.
 CHARACTER_GRAMS = (3, 4, 5)
 # The linear model's regularisation (LinearSVC's C), chosen on the development split (0.3 to 2 tried).
@@ -88,6 +91,15 @@ def analyse_characters(message: str) -> list[str]:
         for size in CHARACTER_GRAMS:
             grams.extend(padded[i:i + size] for i in range(len(padded) - size + 1))
     return grams
+
+
+def matcher_fingerprint(messages: list[TrainingMessage]) -> str:
+    """What a trained matcher depends on: its messages and its settings."""
+    import hashlib
+    digest = hashlib.sha256(repr((FORMAT, REGULARISATION, CHARACTER_GRAMS, PRUNE_BELOW, MIN_STEM_LENGTH)).encode())
+    for message in sorted(messages, key=lambda m: (m.product_id, m.language, m.text)):
+        digest.update(f"{message.product_id}\x1f{message.language}\x1f{message.text}\x1e".encode())
+    return digest.hexdigest()
 
 
 class _Features:

@@ -114,3 +114,17 @@ def test_citizens_own_words_are_answered_at_once(repository, text, language, exp
                                   "<script>alert(1)</script>", "{{7*7}}", "' OR 1=1; --", "plofgrt snirk"])
 def test_messages_about_no_service_get_no_product(repository, text):
     assert not decide(repository.resolve(text, "nl")).understood
+
+
+def test_an_edit_of_texts_keeps_the_matcher_and_an_edit_of_examples_retrains_it(knowledge_copy, tmp_path):
+    database = tmp_path / "catalogue.db"
+    build(knowledge_copy, database, report=lambda *_: None)
+    path = knowledge_copy / "products" / "stadspas.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("summary:", "summary: Nieuw.", 1), encoding="utf-8")
+    said: list[str] = []
+    build(knowledge_copy, database, report=said.append)
+    assert any("matcher unchanged, kept" in line for line in said)
+    append_examples(knowledge_copy, "stadspas", "nl", ["korting op de sportschool met een pasje van de stad"])
+    said.clear()
+    build(knowledge_copy, database, report=said.append)
+    assert any("matcher trained" in line for line in said)
