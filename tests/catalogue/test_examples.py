@@ -10,7 +10,7 @@ from bot.catalogue.build import build
 from bot.catalogue.decision import decide
 from bot.catalogue.errors import CatalogueError
 from bot.catalogue.repository import CatalogueRepository
-from tests.conftest import PROJECT
+from tests.conftest import PROJECT, build_catalogue
 
 MOST_ASKED_MINIMUM = {"nl": 25, "en": 10, "fr": 10}
 OTHER_MINIMUM = {"nl": 10, "en": 3, "fr": 3}
@@ -88,7 +88,7 @@ def test_a_published_example_is_live_after_the_catalogue_build_alone(knowledge_c
     invented = ["de glimwormen in het plantsoen zijn weg", "glimwormen verdwenen uit het plantsoen",
                 "waar zijn de glimwormen gebleven"]
     database = tmp_path / "catalogue.db"
-    build(knowledge_copy, database, report=lambda *_: None)
+    build_catalogue(knowledge_copy, database)
     before = CatalogueRepository(database).resolve("glimwormen plantsoen verdwenen", "nl", limit=3)
     assert not before or before[0].product_id != "speelvoorziening kinderen"
     append_examples(knowledge_copy, "speelvoorziening-kinderen", "nl", invented)
@@ -118,7 +118,7 @@ def test_messages_about_no_service_get_no_product(repository, text):
 
 def test_an_edit_of_texts_keeps_the_matcher_and_an_edit_of_examples_retrains_it(knowledge_copy, tmp_path):
     database = tmp_path / "catalogue.db"
-    build(knowledge_copy, database, report=lambda *_: None)
+    build_catalogue(knowledge_copy, database)
     path = knowledge_copy / "products" / "stadspas.yml"
     path.write_text(path.read_text(encoding="utf-8").replace("summary:", "summary: Nieuw.", 1), encoding="utf-8")
     said: list[str] = []

@@ -7,6 +7,7 @@ from bot.catalogue import sources
 from bot.catalogue.build import build
 from bot.catalogue.errors import CatalogueError
 from bot.catalogue.repository import CatalogueRepository
+from tests.conftest import build_catalogue
 
 UPL_NAMES_EXCLUDING_PLACEHOLDER = 1016
 MUNICIPAL_PRODUCTS = 449
@@ -68,7 +69,7 @@ def test_a_malformed_upl_row_names_line_and_column(knowledge_copy):
 
 def test_a_failed_build_leaves_the_previous_database_untouched(knowledge_copy, tmp_path):
     database = tmp_path / "catalogue.db"
-    build(knowledge_copy, database, report=lambda *_: None)
+    build_catalogue(knowledge_copy, database)
     before = database.read_bytes()
     (knowledge_copy / "products" / "paspoort.yml").write_text("id: paspoort\ntheme: [", encoding="utf-8")
     with pytest.raises(CatalogueError):
@@ -79,7 +80,7 @@ def test_a_failed_build_leaves_the_previous_database_untouched(knowledge_copy, t
 
 def test_a_published_change_is_seen_without_restart(knowledge_copy, tmp_path):
     database = tmp_path / "catalogue.db"
-    build(knowledge_copy, database, report=lambda *_: None)
+    build_catalogue(knowledge_copy, database)
     repository = CatalogueRepository(database)
     assert "afvalcontainer" not in [m.product_id for m in repository.resolve("zwerfkeipoets", "nl")]
     path = knowledge_copy / "products" / "afvalcontainer.yml"

@@ -8,9 +8,8 @@ import pytest
 import requests
 import yaml
 
-from bot.catalogue.build import build
 from bot.servers import running_assistant, running_web_app
-from tests.conftest import PROJECT
+from tests.conftest import PROJECT, build_catalogue
 
 MODEL = PROJECT / "models" / "assistant.tar.gz"
 TOKEN = "e2e-test-token"
@@ -39,7 +38,7 @@ def build_always_open_catalogue(e2e_dir):
     municipality["holidays"] = []
     municipality_file.write_text(yaml.safe_dump(municipality, allow_unicode=True), encoding="utf-8")
     database = e2e_dir / "catalogue.db"
-    build(knowledge, database, report=lambda *_: None)
+    build_catalogue(knowledge, database)
     return database
 
 

@@ -10,12 +10,11 @@ from pathlib import Path
 import pytest
 import requests
 
-from bot.catalogue.build import build
 from bot.catalogue.repository import CatalogueRepository
 from bot.console.editor import CatalogueEditor
 from bot.handover.store import HandoverStore
 from bot.servers import running_web_app
-from tests.conftest import PROJECT
+from tests.conftest import PROJECT, build_catalogue
 from tests.databases import BACKENDS, fresh_postgresql_database
 from tests.editor import data
 
@@ -36,7 +35,7 @@ def make_workspace(root: Path) -> Workspace:
     knowledge = root / "knowledge"
     shutil.copytree(PROJECT / "knowledge", knowledge)
     database = root / "catalogue.db"
-    build(knowledge, database, report=lambda *_: None)
+    build_catalogue(knowledge, database)
     store = HandoverStore(root / "handover.db")
     return Workspace(knowledge, database, store, CatalogueEditor(knowledge, database, store, report=lambda *_: None),
                      CatalogueRepository(database))
