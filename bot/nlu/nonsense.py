@@ -19,6 +19,12 @@ WORD_LANGUAGES = ("nl", "en", "fr")
 # 1.0 keeps rare words and common misspellings ("pasport" 1.5), drops mashing ("snirk" 0).
 KNOWN_ZIPF = 1.0
 MIN_WORDS_BESIDE_MARKUP = 2
+# Beside markup, these words are part of the code, not of a question.
+CODE_WORDS = frozenset("""
+admin alert and bash bin body cat cmd calc console const cookie delete div document drop echo etc eval exec
+false from function html iframe img insert into javascript let log null onerror onload or passwd password
+print return rm root script select sh src svg system table true union user users var where window
+""".split())
 
 _MARKUP = re.compile("|".join([
     r"<\s*/?\s*[a-z!][^>]*>",                  # HTML tags and comments
@@ -33,6 +39,7 @@ _MARKUP = re.compile("|".join([
     r"\b(?:union\s+select|select\s+\S+\s+from|drop\s+table|insert\s+into|delete\s+from)\b.*",
     r"(?:;|--|/\*|\*/)\s*",
     r"\.\./",
+    r"^\s*[=+@-]\s*\w+\s*[|(!]",               # a spreadsheet formula: =cmd|' /C calc'!A0
     r"[{}\[\]<>=;|\\]",
 ]), re.IGNORECASE)
 
@@ -58,5 +65,5 @@ def is_nonsense(message: str) -> bool:
         return False          # a number, a date or a phone number: an answer to a question
     known = [w for w in words if (len(w) > 1 or w.isdigit()) and is_word(w)]
     if had_markup:
-        return len(known) < MIN_WORDS_BESIDE_MARKUP
+        return len([w for w in known if w not in CODE_WORDS]) < MIN_WORDS_BESIDE_MARKUP
     return not known
