@@ -14,6 +14,8 @@ from bot.catalogue.decision import MAX_OPTIONS, decide
 
 # The same question again (this similar to the previous message) means the answer did not help.
 REPEATED_SIMILARITY = 85
+# In a conversation about a product, another product must score this high to change the subject.
+FOLLOW_UP_BAR = 0.5
 # Not understood this many times in a row: offer a person.
 OFFER_PERSON_AFTER = 2
 
@@ -63,8 +65,12 @@ class ActionAnswerQuestion(Action):
         language = language_of(tracker)
         question = question_type(tracker)
         # The question type only chooses what to say about a product; the words choose the product.
-        decision = decide(catalogue().resolve(tracker.latest_message.get("text") or "", language, limit=MAX_OPTIONS + 1))
+        matches = catalogue().resolve(tracker.latest_message.get("text") or "", language, limit=MAX_OPTIONS + 1)
+        decision = decide(matches)
         current = tracker.get_slot("product")
+        if current and decision.answer and matches[0].score < FOLLOW_UP_BAR:
+            # "kan dat ook online?" names no product: a weak match is not a new subject.
+            return send_answer(dispatcher, current, language, question, tracker)
         if decision.answer:
             return send_answer(dispatcher, decision.answer, language, question, tracker)
         if current and (not decision.options or current in decision.options):
