@@ -39,8 +39,5 @@ def decide(matches: list) -> Decision:
     if best.score >= CONFIDENT and best.score - runner_up >= CLEAR_LEAD * best.score:
         return Decision(answer=best.product_id)
     floor = max(PLAUSIBLE, best.score * RELATED)
-    options = [m.product_id for m in matches[:MAX_OPTIONS] if m.score >= floor]
-    if len(options) == 1:
-        # One plausible product, not confident: offering one button is asking "did you mean X?".
-        return Decision(options=options)
-    return Decision(options=options)
+    # One plausible product, not confident: a single button asks "did you mean X?".
+    return Decision(options=[m.product_id for m in matches[:MAX_OPTIONS] if m.score >= floor])
