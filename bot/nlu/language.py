@@ -31,6 +31,8 @@ WORD_MARGIN = 1.0
 # Words before a language's name that make the message a request for that language.
 LANGUAGE_REQUEST_WORDS = {"in", "het", "en", "auf", "op", "speak", "spreek", "spreekt", "spreken", "praten",
                           "talk", "parle", "parlez", "parler", "vous", "sprechen", "sie", "switch", "to", "naar"}
+# The leading language must know at least this share of the message's words.
+MIN_KNOWN_SHARE = 0.5
 # A word missing from a language's list counts as this frequent in it (smoothing).
 UNSEEN_ZIPF = 0.5
 LANGUAGES_FILE = Path(__file__).resolve().parents[2] / "knowledge" / "languages.yml"
@@ -53,7 +55,9 @@ class LanguageDetector:
         self._neutral_words = neutral_words
         self.languages = list(languages)
         self.lingua_names = {code: settings[code]["lingua"] for code in self.languages}
-        self.lingua_names.update({code: spec["lingua"] for code, spec in settings.get("unsupported", {}).items()})
+        unsupported = settings.get("unsupported", {})
+        self.lingua_names.update({code: spec["lingua"] for code, spec in unsupported.items()})
+        self.word_languages = self.languages + [code for code, spec in unsupported.items() if spec.get("words")]
         self.names = {text.fold(name): code for code in self.languages for name in settings[code].get("names", [])}
         self._detector = None
 
@@ -82,10 +86,10 @@ class LanguageDetector:
     def detect(self, message: str) -> str | None:
         """The message's language if the detectors are sure of it, else None (keep the current one)."""
         words = text.words(message[:1000])
-        by_characters = self._by_characters(message) if len(words) >= MIN_WORDS_TO_SWITCH else None
-        if by_characters is not None and by_characters not in self.languages:
-            return by_characters          # recognised, but not a language the assistant speaks
-        return self._by_words(words) or by_characters
+        # The words first: "hoe regel ik een knurft" is Dutch by its words, though its characters
+        # looked German to lingua. The word detector also weighs the unsupported languages marked
+        # `words` in languages.yml (German, which shares many words with Dutch).
+        return self._by_words(words) or (self._by_characters(message) if len(words) >= MIN_WORDS_TO_SWITCH else None)
 
     def _by_characters(self, message: str) -> str | None:
         values = self._lingua().compute_language_confidence_values(message[:1000])
@@ -98,20 +102,28 @@ class LanguageDetector:
         from wordfreq import available_languages, zipf_frequency
         if callable(self._neutral_words):
             self._neutral_words = frozenset(self._neutral_words())
-        languages = [code for code in self.languages if code in available_languages()]
+        languages = [code for code in self.word_languages if code in available_languages()]
         scores = dict.fromkeys(languages, 0.0)
+        known = dict.fromkeys(languages, 0)
+        weighed = 0
         for word in words:
             if (len(word) < 2 and not word.isdigit()) or word in self._neutral_words:
                 continue
+            weighed += 1
             frequencies = {code: zipf_frequency(word, code) for code in languages}
             if max(frequencies.values(), default=0.0) == 0.0:
                 continue                  # a name, a typo, nonsense: no language
             for code, frequency in frequencies.items():
                 scores[code] += max(frequency, UNSEEN_ZIPF)
+                known[code] += frequency > 0
         if len(scores) < 2:
             return None
         ranked = sorted(scores.items(), key=lambda item: -item[1])
-        return ranked[0][0] if ranked[0][1] - ranked[1][1] >= WORD_MARGIN else None
+        leader = ranked[0][0]
+        # A clear lead from one word among strangers ("ne" in a Turkish sentence) is no lead.
+        if ranked[0][1] - ranked[1][1] < WORD_MARGIN or known[leader] < MIN_KNOWN_SHARE * weighed:
+            return None
+        return leader
 
 
 def shows_frustration(message: str, path: Path = LANGUAGES_FILE) -> bool:

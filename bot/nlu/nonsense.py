@@ -18,6 +18,12 @@ WORD_LANGUAGES = ("nl", "en", "fr")
 # Zipf frequency (log10 of occurrences per billion words) from which a word counts as a word:
 # 1.0 keeps rare words and common misspellings ("pasport" 1.5), drops mashing ("snirk" 0).
 KNOWN_ZIPF = 1.0
+# Letters typed along one row of a QWERTY, AZERTY or QWERTZ keyboard. wordfreq counts "qwerty"
+# and "asdf" as English words (they are common on the web), but in a message to the municipality
+# four or more keys in a row are mashing. Three are not: "sdf" is French for homeless.
+KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm", "azertyuiop", "qsdfghjklm", "wxcvbn", "qwertzuiop",
+                 "yxcvbnm")
+MIN_KEYBOARD_RUN = 4
 MIN_WORDS_BESIDE_MARKUP = 2
 # Beside markup, these words are part of the code, not of a question.
 CODE_WORDS = frozenset("""
@@ -50,9 +56,15 @@ def strip_markup(message: str) -> tuple[str, bool]:
     return stripped, stripped.split() != message.split()
 
 
+def is_keyboard_run(word: str) -> bool:
+    return len(word) >= MIN_KEYBOARD_RUN and any(word in row for row in KEYBOARD_ROWS)
+
+
 @functools.lru_cache(maxsize=50_000)
 def is_word(word: str) -> bool:
     from wordfreq import zipf_frequency
+    if is_keyboard_run(word):
+        return False
     return any(zipf_frequency(word, language) >= KNOWN_ZIPF for language in WORD_LANGUAGES)
 
 

@@ -23,7 +23,8 @@ ARTIFACTS = PROJECT / "test-artifacts" / "editor"
 TOKEN = "editor-browser-token"
 NEW_SUMMARY = "Met een paspoort reist u naar het buitenland. Deze zin schreef de redactie vandaag."
 QUESTION = "ik heb een vraag over mijn paspoort"
-NOT_UNDERSTOOD = "qwerty asdf"
+# A question with a word the catalogue does not know (not nonsense: that is never a product).
+NOT_UNDERSTOOD = "wat moet ik doen met een knurft"
 
 
 @pytest.fixture(scope="module")
