@@ -26,6 +26,8 @@ bash scripts/timed.sh "conversation tests (rasa test core)" \
 
 bash scripts/timed.sh "browser for the browser tests" bash scripts/install-browser.sh
 
+bash scripts/timed.sh "rasa-webchat for the third-party client tests" bash scripts/install-webchat.sh
+
 bash scripts/timed.sh "PostgreSQL, Redis and nginx for the scale-out tests" bash scripts/install-services.sh
 
 bash scripts/timed.sh "pytest" .venv/bin/python -m pytest tests -q -p no:cacheprovider

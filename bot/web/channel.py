@@ -15,14 +15,17 @@ Use it in credentials.yml instead of the built-in ``socketio:`` key, with the sa
 2. Rasa's ``send_custom_json`` spreads the custom payload into ``emit(**payload)``, so a payload
    such as ``{"type": "staff_message", "text": ..., "staff_name": ...}`` raises a TypeError.
    Here a custom payload is sent as the event's data, as it is; the old form
-   ``{"data": {...}}`` (optionally with ``room``) still works.
+   ``{"data": {...}}`` (optionally with ``room``) still works. A staff message is sent so that
+   every client shows it (``SocketIOOutput.send_staff_message``).
 3. Cross-origin access for the widget's page is set here, for the socket.io path only: the
    origins in ``cors_allowed_origins`` (credentials) or, if that is absent, in the environment
    variable ``WIDGET_ORIGINS`` (comma-separated, e.g. ``http://127.0.0.1:8080``). python-engineio
    then answers those origins with CORS headers and refuses every other origin, also for
    WebSocket. With neither set, it behaves as Rasa's channel (origins from ``rasa run --cors``).
    Do not list the same origin in both places: the header would be sent twice.
-4. A message with buttons and no text no longer breaks the reply (Rasa called ``text.strip()`` on
+4. WebSockets work (``bot.web.sanic_websockets``): Sanic 21.12 broke them on Python 3.11, and a
+   socket.io client with default settings then polled the server hundreds of times a second.
+5. A message with buttons and no text no longer breaks the reply (Rasa called ``text.strip()`` on
    ``None``), and an error while handling a message is logged and still acknowledged, so the widget
    does not send the same message again.
 
@@ -55,7 +58,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sanic import Blueprint, response
 from sanic.request import Request
 
-from bot.web import api_guard, limits
+from bot.web import api_guard, limits, sanic_websockets
 
 logger = logging.getLogger(__name__)
 
@@ -97,6 +100,12 @@ def peer_address(request: Optional[Request]) -> Text:
                                  limits.process_settings().trusted_proxies)
 
 
+# A staff member's message during a live handover (actions.handover.ActionRelayStaffMessage),
+# and the socket.io event that carries it with its sender for the project's widget.
+STAFF_MESSAGE_TYPE = "staff_message"
+STAFF_MESSAGE_EVENT = "staff_uttered"
+
+
 class SocketIOOutput(rasa_socketio.SocketIOOutput):
     async def send_text_with_buttons(self, recipient_id: Text, text: Optional[Text], buttons: List[Dict[Text, Any]],
                                      **kwargs: Any) -> None:
@@ -107,8 +116,21 @@ class SocketIOOutput(rasa_socketio.SocketIOOutput):
         if "data" in json_message and set(json_message) <= _EMIT_KEYWORDS:
             room = json_message.get("room") or json_message.get("to") or recipient_id
             await self.sio.emit(self.bot_message_evt, json_message["data"], room=room)
+        elif json_message.get("type") == STAFF_MESSAGE_TYPE and isinstance(json_message.get("text"), str):
+            await self.send_staff_message(recipient_id, dict(json_message))
         else:
             await self.sio.emit(self.bot_message_evt, dict(json_message), room=recipient_id)
+
+    async def send_staff_message(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        """A staff member's message, for every client: third-party widgets (rasa-webchat) show only
+        a bot message that is exactly ``{"text": ...}``, so that is sent, with the staff member's
+        name before the text. Before it, the event ``staff_uttered`` carries the message with its
+        sender and that plain text (``plain``): the project's widget shows it as from a person and
+        skips the plain copy that follows (socket.io keeps the order of one connection's events)."""
+        name = str(message.get("staff_name") or "").strip()
+        plain = f"{name}: {message['text']}" if name else message["text"]
+        await self.sio.emit(STAFF_MESSAGE_EVENT, {**message, "plain": plain}, room=recipient_id)
+        await self.sio.emit(self.bot_message_evt, {"text": plain}, room=recipient_id)
 
 
 def allowed_origins(configured: Any) -> List[Text]:
@@ -139,6 +161,7 @@ class SocketIOInput(rasa_socketio.SocketIOInput):
         return SocketIOOutput(self.sio, self.bot_message_evt)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        sanic_websockets.enable()      # before any client connects: see bot.web.sanic_websockets
         blueprint = super().blueprint(on_new_message)
         sio = self.sio
         if self.cors_allowed_origins:

@@ -38,8 +38,14 @@ def web_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def assistant(tmp_path_factory, catalogue_db, web_port, chromium):
-    """The assistant, with the widget's origin allowed on its socket.io channel."""
+def third_party_port() -> int:
+    """The port of a page of another site with a third-party widget (test_third_party_clients)."""
+    return free_port()
+
+
+@pytest.fixture(scope="session")
+def assistant(tmp_path_factory, catalogue_db, web_port, third_party_port, chromium):
+    """The assistant, with the widget's origin and the third-party page's allowed on its socket.io channel."""
     if not MODEL.exists():
         pytest.fail(f"no trained model at {MODEL}: run `make train` (make test does this)")
     credentials = yaml.safe_load((PROJECT / "credentials.yml").read_text()) or {}
@@ -50,7 +56,7 @@ def assistant(tmp_path_factory, catalogue_db, web_port, chromium):
     with contextlib.ExitStack() as stack:
         # Read by bot.web.channel in the Rasa server; set only while the servers start.
         with pytest.MonkeyPatch.context() as environment:
-            environment.setenv("WIDGET_ORIGINS", f"http://127.0.0.1:{web_port}")
+            environment.setenv("WIDGET_ORIGINS", f"http://127.0.0.1:{web_port},http://127.0.0.1:{third_party_port}")
             running = stack.enter_context(
                 running_assistant(MODEL, catalogue_db, TOKEN, tmp_path_factory.mktemp("servers")))
         yield running

@@ -4,8 +4,8 @@
  *   <script src="/widget/widget.js" data-socket-url="http://127.0.0.1:5005"
  *           data-privacy-url="/privacy" defer></script>
  * Optional: data-socket-path (default /socket.io/), data-feedback-url (default /api/feedback),
- * data-language (nl, en or fr; default nl), data-transports (default "polling": Sanic 21.12, which
- * Rasa 3.6 runs on, fails WebSocket frames on Python 3.11; "polling,websocket" where that works).
+ * data-language (nl, en or fr; default nl), data-transports (default "polling,websocket": long-polling
+ * first, then the WebSocket upgrade, staying on polling where the upgrade fails; "polling" to never upgrade).
  * Loads widget.css and socket.io.min.js from the folder of this file. Talks to Rasa's socket.io
  * channel (session_request / session_confirm, user_uttered, bot_uttered). Message text is only
  * ever put into the page with textContent / createTextNode, never parsed as HTML.
@@ -30,10 +30,10 @@
     privacyUrl: script.getAttribute("data-privacy-url") || "/privacy",
     feedbackUrl: script.getAttribute("data-feedback-url") || "/api/feedback",
     language: script.getAttribute("data-language") || "nl",
-    transports: (script.getAttribute("data-transports") || "polling").split(",").map(function (x) { return x.trim(); })
+    transports: (script.getAttribute("data-transports") || "polling,websocket").split(",").map(function (x) { return x.trim(); })
       .filter(function (x) { return x === "polling" || x === "websocket"; })
   };
-  if (!cfg.transports.length) { cfg.transports = ["polling"]; }
+  if (!cfg.transports.length) { cfg.transports = ["polling", "websocket"]; }
 
   // The widget's own labels; the assistant's answers come from Rasa (domain.yml).
   var I18N = {
@@ -457,6 +457,7 @@
   var inflight = {};        // outbox ids emitted on the current connection, waiting for their ack
   var dropped = false;      // the connection was lost (or never made) and is being retried
   var typingTimer = null;
+  var staffEcho = null;     // the plain copy of the staff message just shown, still to come
 
   function send(message, display) {
     if (typeof message !== "string" || !message) { return; }
@@ -586,7 +587,17 @@
         showStatus();
         flush();
       });
-      socket.on("bot_uttered", receive);
+      // A staff message comes twice (bot.web.channel.SocketIOOutput.send_staff_message): with its
+      // sender as staff_uttered, then as plain text for third-party widgets, which is skipped here.
+      socket.on("staff_uttered", function (data) {
+        if (receive(data) && data && typeof data.plain === "string") { staffEcho = data.plain; }
+      });
+      socket.on("bot_uttered", function (data) {
+        var echo = staffEcho;
+        staffEcho = null;
+        if (echo !== null && data && data.text === echo && !data.buttons && !data.quick_replies) { return; }
+        receive(data);
+      });
       socket.on("disconnect", function (reason) {
         ready = false;
         if (reason === "io server disconnect") { socket.connect(); }
