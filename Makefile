@@ -23,7 +23,7 @@ help:
 	@echo "make catalogue  build the catalogue database from knowledge/"
 	@echo "make train      train the Rasa model"
 	@echo "make evaluate   blind held-out figures: product hit@1/hit@3, false products, question type, language; vs before and vs the rasa init baseline"
-	@echo "make benchmark  catalogue search latency; REST round trip, throughput and memory"
+	@echo "make benchmark  catalogue search latency; REST round trip, throughput and memory; idle socket.io pages"
 	@echo "make load       100 conversations for 10 min: one machine, then the scale-out (PostgreSQL, Redis, 2 Rasa servers)"
 
 setup:
@@ -59,6 +59,8 @@ evaluate: setup catalogue train $(BASELINE)
 benchmark: setup catalogue train
 	@bash scripts/timed.sh "catalogue search benchmark" $(PY) -m bot.evaluation.resolve_speed
 	@bash scripts/timed.sh "assistant speed benchmark" $(PY) -m bot.evaluation.speed
+	@bash scripts/install-browser.sh && bash scripts/install-webchat.sh
+	@bash scripts/timed.sh "socket.io clients benchmark" $(PY) -m bot.evaluation.socket_clients
 
 load: setup catalogue train
 	@bash scripts/install-services.sh

@@ -72,7 +72,12 @@ class ActionAnswerQuestion(Action):
             # "kan dat ook online?" names no product: a weak match is not a new subject.
             return send_answer(dispatcher, current, language, question, tracker)
         if decision.answer:
-            return send_answer(dispatcher, decision.answer, language, question, tracker)
+            events = send_answer(dispatcher, decision.answer, language, question, tracker)
+            if decision.alternatives:
+                dispatcher.utter_message(response="utter_also_meant", buttons=[
+                    {"title": product_id, "payload": choose_product_payload(product_id)}
+                    for product_id in decision.alternatives])
+            return events
         if current and (not decision.options or current in decision.options):
             # A follow-up ("en wat kost dat?") is about the conversation's product.
             return send_answer(dispatcher, current, language, question, tracker)

@@ -34,7 +34,7 @@ def score(repository: CatalogueRepository, cases: list[Case], most_asked: set[st
                 t["false_product"] += decision.understood
             else:
                 t["hit1"] += decision.answer in expected
-                t["hit3"] += decision.answer in expected or bool(expected & set(decision.options[:3]))
+                t["hit3"] += bool(expected & set(decision.within_three()))
                 t["wrong"] += decision.answer is not None and decision.answer not in expected
         if (case.negative and decision.understood) or (not case.negative and decision.answer not in expected):
             misses.append((case, decision))

@@ -18,6 +18,7 @@ import time
 from dataclasses import dataclass
 
 from bot.catalogue import paths
+from bot.catalogue.decision import Match, Thresholds, decide
 from bot.catalogue.repository import CatalogueRepository
 from bot.evaluation.heldout import DEV, load_cases
 
@@ -57,16 +58,6 @@ def ranked(item: Prepared, weights) -> list[tuple[float, str]]:
     return sorted(scores, reverse=True)[:5]
 
 
-def decide(top, confident, lead, plausible, related):
-    if not top or top[0][0] < plausible:
-        return None, []
-    runner_up = top[1][0] if len(top) > 1 else 0.0
-    if top[0][0] >= confident and top[0][0] - runner_up >= lead * top[0][0]:
-        return top[0][1], []
-    floor = max(plausible, top[0][0] * related)
-    return None, [p for s, p in top[:4] if s >= floor]
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--file", default=DEV)
@@ -87,13 +78,15 @@ def main(argv: list[str] | None = None) -> int:
             for thresholds in itertools.product(CONFIDENT, CLEAR_LEAD, PLAUSIBLE, RELATED):
                 hit1 = hit3 = false = negatives = 0
                 for item, top in zip(prepared, tops):
-                    answer, options = decide(top, *thresholds)
+                    confident, lead, plausible, related = thresholds
+                    decision = decide([Match(product, score) for score, product in top],
+                                      Thresholds(confident, lead, plausible, related))
                     if not item.expected:
                         negatives += 1
-                        false += answer is not None or bool(options)
+                        false += decision.understood
                     else:
-                        hit1 += answer in item.expected
-                        hit3 += answer in item.expected or bool(item.expected & set(options[:3]))
+                        hit1 += decision.answer in item.expected
+                        hit3 += bool(item.expected & set(decision.within_three()))
                 positives = len(prepared) - negatives
                 if negatives and false / negatives > FALSE_PRODUCT_TARGET:
                     continue

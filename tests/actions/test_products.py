@@ -77,3 +77,22 @@ def test_a_different_question_does_not(dispatcher, domain):
                       {"event": "user", "text": "wat kost een nieuw paspoort?"}]
     events = ActionAnswerQuestion().run(dispatcher, tracker, domain)
     assert not [e for e in events if e.get("event") == "followup"]
+
+
+def test_an_answer_that_is_not_sure_offers_alternatives_as_buttons(dispatcher, domain, action_catalogue, monkeypatch):
+    from bot.catalogue.decision import Match
+
+    class Unsure:
+        """The real catalogue, with a resolve() that is not sure between three products."""
+        def __getattr__(self, name):
+            return getattr(action_catalogue, name)
+
+        def resolve(self, *args, **kwargs):
+            return [Match("paspoort", 0.6), Match("identiteitskaart", 0.45), Match("rijbewijs", 0.1)]
+
+    monkeypatch.setattr("actions.products.catalogue", lambda: Unsure())
+    events = ActionAnswerQuestion().run(dispatcher, load_tracker("ask_cost_passport"), domain)
+    assert SlotSet("product", "paspoort") in events
+    also = dispatcher.messages[-1]
+    assert also["response"] == "utter_also_meant"
+    assert [json.loads(b["payload"][len("/choose_product"):])["product"] for b in also["buttons"]] == ["identiteitskaart"]
