@@ -92,20 +92,23 @@ class HandoverStore:
         return self._all(query.order_by(handovers.c.created_at))
 
     def claim(self, handover_id: str, username: str) -> dict:
-        handover = self._require(handover_id, ("queued",))
-        self._update(handovers, handovers.c.id == handover["id"],
-                     {"status": "live", "claimed_by": username, "claimed_at": stamp()})
-        return self.get(handover_id)
+        return self._change(handover_id, ("queued",), {"status": "live", "claimed_by": username, "claimed_at": stamp()})
 
     def transfer(self, handover_id: str, team: str) -> dict:
-        handover = self._require(handover_id, ("queued", "live"))
-        self._update(handovers, handovers.c.id == handover["id"],
-                     {"team": team, "status": "queued", "claimed_by": None})
-        return self.get(handover_id)
+        return self._change(handover_id, ("queued", "live"), {"team": team, "status": "queued", "claimed_by": None})
 
     def close(self, handover_id: str) -> dict:
-        handover = self._require(handover_id, ("queued", "live"))
-        self._update(handovers, handovers.c.id == handover["id"], {"status": "closed", "closed_at": stamp()})
+        return self._change(handover_id, ("queued", "live"), {"status": "closed", "closed_at": stamp()})
+
+    def _change(self, handover_id: str, statuses: tuple[str, ...], values: dict) -> dict:
+        """Changes a handover only while it has one of `statuses`, checked by the UPDATE itself:
+        of two staff members claiming the same conversation at once, exactly one gets it (the
+        other's UPDATE matches no row). LookupError when there is no such handover, ValueError
+        when its status did not allow the change."""
+        which = (handovers.c.id == handover_id) & handovers.c.status.in_(statuses)
+        if not self._update(handovers, which, values):
+            self._require(handover_id, statuses)          # says why
+            raise ValueError("handover changed meanwhile")
         return self.get(handover_id)
 
     def set_satisfaction(self, conversation_id: str, score: int) -> None:

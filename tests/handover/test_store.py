@@ -1,3 +1,4 @@
+import threading
 from datetime import timedelta
 
 import pytest
@@ -61,3 +62,39 @@ def test_a_transcript_message_synced_again_from_the_tracker_is_not_shown_twice(s
     store.add_message(handover["id"], "citizen", "ik wil een medewerker", source_key="user:1700000000.25")
     store.add_message(handover["id"], "citizen", "hallo?", source_key="user:1700000009.5")
     assert [m["text"] for m in store.messages(handover["id"])] == ["ik wil een medewerker", "Wilt u chatten?", "hallo?"]
+
+
+def test_of_two_staff_members_claiming_at_once_exactly_one_gets_the_conversation(store, database_url):
+    """Two consoles (two store instances, each with its own connections) claim the same handover at
+    the same moment, many times over: the status is checked by the UPDATE itself."""
+    consoles = [HandoverStore(database_url), HandoverStore(database_url)]
+    for round_ in range(10):
+        handover = store.open_handover(f"race-{round_}", "burgerzaken", "nl", None, "asked", [])
+        start, outcomes = threading.Barrier(2), {}
+
+        def claim(console: HandoverStore, username: str) -> None:
+            start.wait()
+            try:
+                outcomes[username] = console.claim(handover["id"], username)["claimed_by"]
+            except ValueError:
+                outcomes[username] = None
+
+        threads = [threading.Thread(target=claim, args=(console, name))
+                   for console, name in zip(consoles, ("sanne", "ahmed"))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        winners = [name for name, claimed_by in outcomes.items() if claimed_by == name]
+        refused = [name for name, claimed_by in outcomes.items() if claimed_by is None]
+        assert len(winners) == 1 and len(refused) == 1, outcomes
+        assert store.get(handover["id"])["claimed_by"] == winners[0]
+
+
+def test_a_status_change_that_is_not_allowed_says_why(store):
+    with pytest.raises(LookupError):
+        store.claim("no-such-handover", "sanne")
+    handover = store.open_handover("conv-2", "algemeen", "nl", None, "asked", [])
+    store.close(handover["id"])
+    with pytest.raises(ValueError, match="closed"):
+        store.transfer(handover["id"], "burgerzaken")
