@@ -9,7 +9,8 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ConversationPaused, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.shared import catalogue, handover_store, language_of, municipality_values, supported_language_names, response_text
+from actions.shared import (STORE_ERRORS, catalogue, handover_store, language_of, municipality_values, response_text,
+                            supported_language_names, tell_not_saved)
 from actions.products import send_answer
 from bot.catalogue.decision import decide
 from bot.handover.availability import OpeningHours, team_for
@@ -109,8 +110,11 @@ class ActionStartChatHandover(Action):
                 {"title": response_text(domain, "utter_button_callback", language), "payload": "/request_callback"},
                 {"title": response_text(domain, "utter_button_phone", language), "payload": "/handover_phone"}])
             return []
-        handover_store().open_handover(tracker.sender_id, team, language, tracker.get_slot("product"),
-                                       tracker.get_slot("handover_reason") or "asked", transcript(tracker))
+        try:
+            handover_store().open_handover(tracker.sender_id, team, language, tracker.get_slot("product"),
+                                           tracker.get_slot("handover_reason") or "asked", transcript(tracker))
+        except STORE_ERRORS as error:
+            return tell_not_saved(dispatcher, language, "a chat handover", error)
         dispatcher.utter_message(response="utter_handover_queued")
         return [SlotSet("handover", "queued"), ConversationPaused()]
 
@@ -163,10 +167,14 @@ class ActionRequestCallback(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         contact = tracker.get_slot("callback_contact") or ""
-        handover_store().request_callback(
-            tracker.sender_id, tracker.get_slot("callback_name") or "", contact,
-            "email" if "@" in contact else "phone", tracker.get_slot("callback_moment") or "",
-            conversation_team(tracker), language_of(tracker), tracker.get_slot("product"))
+        try:
+            handover_store().request_callback(
+                tracker.sender_id, tracker.get_slot("callback_name") or "", contact,
+                "email" if "@" in contact else "phone", tracker.get_slot("callback_moment") or "",
+                conversation_team(tracker), language_of(tracker), tracker.get_slot("product"))
+        except STORE_ERRORS as error:
+            # The citizen's details stay in the slots; the answer says so and gives the phone number.
+            return tell_not_saved(dispatcher, language_of(tracker), "a callback request", error)
         dispatcher.utter_message(response="utter_callback_confirmed")
         # The details are in the callback list; the conversation's slots need not keep them.
         return [SlotSet("handover", "callback"), SlotSet("callback_name", None),
@@ -208,5 +216,7 @@ class ActionStoreRating(Action):
             handover_store().set_satisfaction(tracker.sender_id, int(score))
         except (TypeError, ValueError):
             pass
+        except STORE_ERRORS as error:
+            return tell_not_saved(dispatcher, language_of(tracker), "a rating", error)
         dispatcher.utter_message(response="utter_rating_thanks")
         return []

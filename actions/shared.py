@@ -2,12 +2,19 @@
 from __future__ import annotations
 
 import functools
+import logging
 from typing import Any
 
 from rasa_sdk import Tracker
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.catalogue.paths import database_path
 from bot.catalogue.repository import CatalogueRepository
+
+logger = logging.getLogger(__name__)
+# Failures of the app's database as the actions see them: SQLAlchemy's errors, and the
+# operating system's (a full disk, a missing folder).
+STORE_ERRORS: tuple[type[Exception], ...] = (SQLAlchemyError, OSError)
 
 DEFAULT_LANGUAGE = "nl"
 
@@ -76,3 +83,11 @@ def handover_store():
     """The handover store, opened on first use."""
     from bot.handover.store import HandoverStore
     return HandoverStore()
+
+
+def tell_not_saved(dispatcher, language: str, what: str, error: Exception) -> list:
+    """A write for the citizen failed (the store is down, a disk is full): say so, with the phone
+    number, instead of silence and an HTTP 500 from the action server. Logged without personal data."""
+    logger.error("Could not save %s: %s", what, type(error).__name__)
+    dispatcher.utter_message(response="utter_not_saved", phone=municipality_values(language)["phone"])
+    return []

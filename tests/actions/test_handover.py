@@ -100,3 +100,39 @@ def test_closing_asks_for_a_score_and_stores_it(dispatcher, domain, store):
     tracker.latest_message["entities"] = [{"entity": "score", "value": 4}]
     ActionStoreRating().run(dispatcher, tracker, domain)
     assert store.get(handover["id"])["satisfaction"] == 4
+
+
+@pytest.fixture
+def broken_store(monkeypatch, tmp_path):
+    """A store whose database cannot be reached: PostgreSQL on a port where nothing listens."""
+    from bot.servers import free_port
+    store = HandoverStore(f"postgresql://assistant@127.0.0.1:{free_port()}/handover")
+    monkeypatch.setattr(actions.handover, "handover_store", lambda: store)
+    return store
+
+
+def test_a_callback_that_cannot_be_stored_is_told_with_the_phone_number(dispatcher, domain, broken_store,
+                                                                       action_catalogue):
+    tracker = load_tracker("request_human")
+    tracker.slots.update({"callback_name": "Jan", "callback_contact": "06 12345678", "callback_moment": "morgen"})
+    events = ActionRequestCallback().run(dispatcher, tracker, domain)
+    assert [m["response"] for m in dispatcher.messages] == ["utter_not_saved"]
+    assert dispatcher.messages[0]["phone"] == action_catalogue.municipality()["phone"]
+    assert events == []          # the details are not cleared from the conversation: nothing is lost
+
+
+def test_a_chat_handover_that_cannot_be_stored_is_told_and_not_paused(dispatcher, domain, broken_store, office_open,
+                                                                      monkeypatch):
+    monkeypatch.setattr(actions.handover, "chat_available", lambda team: True)
+    events = ActionStartChatHandover().run(dispatcher, load_tracker("request_human"), domain)
+    assert [m["response"] for m in dispatcher.messages] == ["utter_not_saved"]
+    assert not any(isinstance(e, ConversationPaused) for e in events)
+
+
+@pytest.mark.parametrize("language", ["nl", "en", "fr"])
+def test_the_not_saved_response_exists_in_every_language_with_the_phone_number(domain, language):
+    variants = domain["responses"]["utter_not_saved"]
+    text = next(v["text"] for v in variants
+                if (language == "nl" and not v.get("condition"))
+                or any(c.get("value") == language for c in v.get("condition", [])))
+    assert "{phone}" in text
