@@ -42,11 +42,31 @@ def crash(target: subprocess.Popen | int) -> None:
         target.wait(timeout=30)
 
 
+# Processes started again by a test: their first start's fixture stops only the first process.
+RESTARTED: list[subprocess.Popen] = []
+
+
 def start_again(launch: Launch, log: Path, health_url: str) -> subprocess.Popen:
     process = subprocess.Popen(launch.command, cwd=launch.cwd, env=launch.environ, stdout=log.open("a"),
                                stderr=subprocess.STDOUT)
+    RESTARTED.append(process)
     _wait_until(health_url, process, 400, log)
     return process
+
+
+@pytest.fixture(scope="module", autouse=True)
+def stop_what_was_started_again():
+    """Every process a test started again is stopped at teardown, also when the test failed."""
+    yield
+    while RESTARTED:
+        process = RESTARTED.pop()
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=30)
 
 
 def kill_and_restart(target: subprocess.Popen | int, log: Path, health_url: str) -> subprocess.Popen:
