@@ -39,6 +39,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 WEBCHAT = PROJECT_DIR / "build" / "vendor" / "rasa-webchat-1.0.1" / "lib" / "index.js"
 STATIC = PROJECT_DIR / "bot" / "web" / "static"
+TOKEN = "socket-clients-test-token"
 
 PAGES = {
     "webchat.html": """<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>rasa-webchat</title></head>
@@ -165,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
         root.mkdir()
         origin = f"http://127.0.0.1:{site_port}"
         env = {"WIDGET_ORIGINS": origin}
-        with running_assistant(MODEL, token="socket-clients", workdir=Path(scratch), extra_env=env) as assistant, \
+        with running_assistant(MODEL, token=TOKEN, workdir=Path(scratch), extra_env=env) as assistant, \
                 serving(root, site_port) as site, sync_playwright() as playwright:
             shutil.copy(WEBCHAT, root / "rasa-webchat.js")
             for name in ("widget.js", "widget.css", "socket.io.min.js"):
