@@ -109,7 +109,7 @@ def cpu_seconds(pid: int) -> float:
 def idle_pages(browser, site: str, page_file: str, launcher: str, connected: str | None, pages: int,
                seconds: float, rasa_pid: int) -> dict:
     requests_seen: list[float] = []
-    contexts = []
+    contexts, page = [], None
     try:
         for _ in range(pages):
             context = browser.new_context()
@@ -121,9 +121,10 @@ def idle_pages(browser, site: str, page_file: str, launcher: str, connected: str
             if connected:
                 page.locator(launcher).click()
                 page.wait_for_function(connected, timeout=60_000)
-        time.sleep(5)                        # upgrades and greetings done
+        page.wait_for_timeout(5000)          # upgrades and greetings done
         start, cpu_before = time.monotonic(), cpu_seconds(rasa_pid)
-        time.sleep(seconds)
+        # Playwright delivers the pages' events (the requests counted) while it waits, not during time.sleep.
+        page.wait_for_timeout(seconds * 1000)
         cpu = cpu_seconds(rasa_pid) - cpu_before
         requests = sum(1 for t in requests_seen if t >= start)
         return {"cpu_seconds": cpu, "cpu_share": cpu / seconds, "requests": requests,

@@ -47,7 +47,9 @@ SOCKET_IO_PAGE = """<!doctype html>
 <script src="/socket.io.min.js"></script>
 <script>
   window.socketState = {{ connected: false, transport: null }};
-  var socket = io("{socket_url}");
+  // Default settings; ?transports=polling only for the control page that checks the counting.
+  var forced = new URLSearchParams(location.search).get("transports");
+  var socket = forced ? io("{socket_url}", {{ transports: forced.split(",") }}) : io("{socket_url}");
   socket.on("connect", function () {{
     window.socketState.connected = true;
     socket.io.engine.on("upgrade", function () {{ window.socketState.transport = socket.io.engine.transport.name; }});
@@ -126,13 +128,13 @@ def say(page, text: str) -> None:
         const last = messages.map(m => !!m.querySelector('.rw-client')).lastIndexOf(true);
         return document.querySelectorAll('.rw-client').length > n && last >= 0 && last < messages.length - 1;
     }""", arg=clients, timeout=30_000)
-    time.sleep(1)    # the rest of the same answer
+    page.wait_for_timeout(1000)    # the rest of the same answer
 
 
 def open_chat(page) -> None:
     page.locator(".rw-launcher").click()
     expect(page.locator(RESPONSES).first).to_contain_text("digitale assistent")   # the /greet payload
-    time.sleep(1)
+    page.wait_for_timeout(1000)
 
 
 def test_rasa_webchat_renders_greets_and_answers(site, context_factory):
@@ -191,18 +193,25 @@ def test_staff_message_during_a_live_handover_reaches_rasa_webchat(site, context
 
 
 def test_idle_pages_of_socket_io_clients_make_almost_no_requests(site, context_factory):
-    """socket.io-client 3 (in rasa-webchat) and 4, default settings: open, connected, then idle."""
+    """socket.io-client 3 (in rasa-webchat) and 4, default settings: open, connected, then idle.
+    A control page forced to long-polling shows that the counting sees polling requests."""
     webchat, _, webchat_traffic = open_webchat(context_factory(), site)
     plain = context_factory().new_page()
     plain_traffic = Traffic(plain)
     plain.goto(f"{site}/socketio.html")
     plain.wait_for_function("() => window.socketState.connected && window.socketState.transport === 'websocket'")
-    time.sleep(2)                      # the upgrade's last polling request
+    control = context_factory().new_page()
+    control_traffic = Traffic(control)
+    control.goto(f"{site}/socketio.html?transports=polling")
+    control.wait_for_function("() => window.socketState.connected")
+    plain.wait_for_timeout(2000)            # the upgrade's last polling request
     start = time.monotonic()
-    time.sleep(IDLE_SECONDS)
+    # Playwright's events (the requests counted) arrive while it waits, not during time.sleep.
+    plain.wait_for_timeout(IDLE_SECONDS * 1000)
     counts = {"rasa-webchat (socket.io-client 3)": webchat_traffic.since(start),
               "socket.io-client 4": plain_traffic.since(start)}
     assert all(count <= MAX_IDLE_REQUESTS for count in counts.values()), counts
+    assert control_traffic.since(start) >= 2, "the control page's long-polling requests were not counted"
     assert webchat_traffic.websockets and plain_traffic.websockets
     assert plain.evaluate("() => window.socketState.connected")
     assert webchat.locator(".rw-launcher").is_visible()
