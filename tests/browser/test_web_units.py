@@ -100,12 +100,25 @@ class FakeServer:
 def test_custom_payloads_reach_the_client_as_they_are():
     sio = FakeServer()
     output = channel.SocketIOOutput(sio, "bot_uttered")
-    staff = {"type": "staff_message", "text": "Dag!", "staff_name": "Anna"}
-    asyncio.run(output.send_custom_json("session-1", dict(staff)))
+    asyncio.run(output.send_custom_json("session-1", {"type": "survey", "score": 3}))
     asyncio.run(output.send_custom_json("session-1", {"data": {"x": 1}}))
     asyncio.run(output.send_custom_json("session-1", {"data": {"y": 2}, "room": "other"}))
-    assert sio.emitted == [("bot_uttered", staff, "session-1"), ("bot_uttered", {"x": 1}, "session-1"),
-                           ("bot_uttered", {"y": 2}, "other")]
+    assert sio.emitted == [("bot_uttered", {"type": "survey", "score": 3}, "session-1"),
+                           ("bot_uttered", {"x": 1}, "session-1"), ("bot_uttered", {"y": 2}, "other")]
+
+
+def test_a_staff_message_reaches_every_client():
+    """With its sender for the project's widget (staff_uttered), then as the plain text message that
+    third-party widgets such as rasa-webchat show."""
+    sio = FakeServer()
+    output = channel.SocketIOOutput(sio, "bot_uttered")
+    staff = {"type": "staff_message", "text": "Dag!", "staff_name": "Anna"}
+    asyncio.run(output.send_custom_json("session-1", dict(staff)))
+    asyncio.run(output.send_custom_json("session-2", {"type": "staff_message", "text": "Hallo", "staff_name": ""}))
+    assert sio.emitted == [
+        ("staff_uttered", {**staff, "plain": "Anna: Dag!"}, "session-1"), ("bot_uttered", {"text": "Anna: Dag!"}, "session-1"),
+        ("staff_uttered", {"type": "staff_message", "text": "Hallo", "staff_name": "", "plain": "Hallo"}, "session-2"),
+        ("bot_uttered", {"text": "Hallo"}, "session-2")]
 
 
 def test_buttons_without_text_are_sent():
