@@ -11,7 +11,7 @@ import pytest
 import requests
 
 from bot.catalogue.repository import CatalogueRepository
-from bot.console.editor import CatalogueEditor
+from bot.console.publishing import CatalogueEditor
 from bot.handover.store import HandoverStore
 from bot.servers import running_web_app
 from tests.conftest import PROJECT, build_catalogue

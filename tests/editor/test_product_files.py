@@ -2,7 +2,7 @@
 import pytest
 import yaml
 
-from bot.console.editor import EditError, add_phrase, apply_values, form_values
+from bot.console.product_files import EditError, add_phrase, apply_values, form_values
 from tests.conftest import PROJECT
 
 LANGUAGES = ["nl", "en", "fr"]

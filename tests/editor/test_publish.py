@@ -8,7 +8,7 @@ import yaml
 
 from bot.answers import QUESTION_TYPES, render_product_answer
 from bot.catalogue.errors import CatalogueError
-from bot.console.editor import ConflictError, EditError, apply_values, digest, form_values
+from bot.console.product_files import ConflictError, EditError, apply_values, digest, form_values
 
 LANGUAGES = ["nl", "en", "fr"]
 NEW_SUMMARY = "Een paspoort is uw reisdocument. Deze zin komt uit de redactie."
@@ -81,7 +81,7 @@ def test_invalid_yaml_and_unknown_keys_change_nothing(workspace):
 
 
 def test_failed_build_restores_the_previous_file(workspace, monkeypatch):
-    import bot.console.editor as editor_module
+    import bot.console.publishing as editor_module
     before = snapshot(workspace)
 
     def broken_build(*args, **kwargs):
