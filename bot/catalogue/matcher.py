@@ -34,7 +34,7 @@ from bot.catalogue.examples import NO_PRODUCT
 MIN_STEM_LENGTH = 2
 # The linear model's scores are turned into probabilities with this temperature (softmax),
 # fitted on the development split (bot.evaluation.tuning); a larger value spreads them.
-TEMPERATURE = 0.14
+TEMPERATURE = 0.2
 # Weights below this are dropped after training: the weight matrix stays sparse, so memory and
 # time grow with the examples, not with products x vocabulary.
 PRUNE_BELOW = 0.02
