@@ -19,6 +19,10 @@ SECURITY_HEADERS = {
 }
 HSTS = "max-age=31536000"
 MAX_BODY = 64 * 1024
+# An editor's publish rebuilds the catalogue, and a new example retrains the product matcher
+# (about 45 s on two cores for 28,000 messages): Sanic's default of 60 s would answer 503 on a
+# busy machine while the publish goes on.
+RESPONSE_TIMEOUT = 300
 
 
 def create_app(rasa_url: str, rasa_token: str, handover_db: str | None = None, catalogue_db: str | None = None,
@@ -30,6 +34,7 @@ def create_app(rasa_url: str, rasa_token: str, handover_db: str | None = None, c
 
     app = Sanic(name)
     app.config.REQUEST_MAX_SIZE = MAX_BODY
+    app.config.RESPONSE_TIMEOUT = RESPONSE_TIMEOUT
     app.config.FORWARDED_SECRET = None
     if secure_cookies is None:
         secure_cookies = deployment.secure_cookies(os.environ)
