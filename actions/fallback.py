@@ -1,4 +1,10 @@
-"""When the assistant does not understand: rephrase first, with suggestions; then offer a person."""
+"""When the assistant does not understand: rephrase first, with suggestions; then offer a person.
+
+Not understanding the question type is not not understanding the question: when the words name
+a product as clearly as the decision rule asks of any answer, that product is answered (about
+what it is), as it would be with a known intent. On the development split this answered 2 of
+the 4 messages that the matcher got right and the fallback turned into one "did you mean" button.
+"""
 from __future__ import annotations
 
 from typing import Any
@@ -24,7 +30,9 @@ class ActionFallback(Action):
             return [SlotSet("fallback_count", 0), FollowupAction("action_offer_handover")]
         text = (tracker.latest_message.get("text") or "")
         decision = decide(catalogue().resolve(text, language, limit=4)) if not is_nonsense(text) else None
-        suggestions = ([decision.answer] if decision.answer else decision.options[:3]) if decision else []
+        if decision and decision.answer:
+            return [SlotSet("fallback_count", 0), FollowupAction("action_answer_question")]
+        suggestions = decision.options[:3] if decision else []
         if suggestions:
             dispatcher.utter_message(response="utter_rephrase_suggestions",
                                      buttons=clarification_buttons(suggestions, domain, language))

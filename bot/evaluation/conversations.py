@@ -1,6 +1,6 @@
 """The blind held-out set through the REST channel of running servers: what citizens get.
 
-python -m bot.evaluation.conversations [--file evaluation/heldout/test.yml] [--model M ...]
+python -m bot.evaluation.conversations [--file evaluation/heldout/test.yml] [--model M ...] [--misses]
 
 Every message of the held-out set (never used for training, written blind: see
 evaluation/heldout/README.md) opens a fresh conversation at /webhooks/rest/webhook; then the
@@ -46,11 +46,16 @@ def ask(url: str, token: str, text: str) -> dict:
             "offered": offered, "handover": bool(actions & HANDOVER_ACTIONS)}
 
 
-def evaluate(url: str, token: str, cases: list[Case], most_asked: set[str]) -> dict:
+def evaluate(url: str, token: str, cases: list[Case], most_asked: set[str], misses: list | None = None) -> dict:
+    """The totals per group; each product message answered wrongly or not at once, and each
+    negative given a product, is added to `misses` when it is a list."""
     totals: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for case in cases:
         result = ask(url, token, case.text)
         expected = set(case.products)
+        if misses is not None and (bool(result["product"] or result["offered"]) if case.negative
+                                   else result["product"] not in expected):
+            misses.append((case, result))
         for group in case.groups(most_asked):
             t = totals[group]
             t["n"] += 1
@@ -88,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", action="append", type=Path,
                         help="model(s) to evaluate (default: models/assistant.tar.gz and models/baseline.tar.gz)")
     parser.add_argument("--file", type=Path, default=TEST)
+    parser.add_argument("--misses", action="store_true", help="list every miss (the development split: never the test split's, to tune on)")
     args = parser.parse_args(argv)
     models = args.model or [PROJECT_DIR / "models" / "assistant.tar.gz", PROJECT_DIR / "models" / "baseline.tar.gz"]
     from bot.catalogue.paths import database_path
@@ -101,7 +107,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"[evaluate] {model.name}: starting servers", flush=True)
         with running_assistant(model, extra_env=ONE_ADDRESS_ENV) as assistant:
             print(f"[evaluate] {model.name}: {len(cases)} held-out messages", flush=True)
-            totals = evaluate(assistant.url, assistant.token, cases, most_asked)
+            misses: list | None = [] if args.misses else None
+            totals = evaluate(assistant.url, assistant.token, cases, most_asked, misses)
+        for case, result in misses or []:
+            print(f"  miss [{case.language}] {case.text!r}: expected {list(case.products) or 'none'}, got intent "
+                  f"{result['intent']}, product {result['product']}, offered {result['offered']}")
         output.append(table(f"{model.name}, {args.file.name} ({time.perf_counter() - started:.0f} s)", totals))
         print(output[-1], flush=True)
     results = PROJECT_DIR / "results"

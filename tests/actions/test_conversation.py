@@ -1,4 +1,4 @@
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 
 from actions.conversation import (
     ActionChangeLanguage, ActionRespond, ActionWhereWhen,
@@ -32,13 +32,28 @@ def test_language_switch_is_confirmed(dispatcher, domain):
     assert dispatcher.messages[0]["response"] == "utter_language_switched"
 
 
+def fallback_tracker(text: str):
+    tracker = load_tracker("first_fallback")
+    tracker.latest_message = {**tracker.latest_message, "text": text}
+    return tracker
+
+
 def test_first_fallback_asks_to_rephrase_with_suggestions(dispatcher, domain):
-    events = ActionFallback().run(dispatcher, load_tracker("first_fallback"), domain)
+    events = ActionFallback().run(dispatcher, fallback_tracker("ik heb een vraag over een vergunning"), domain)
     message = dispatcher.messages[0]
-    assert message["response"] in ("utter_rephrase_suggestions", "utter_rephrase")
-    if message["response"] == "utter_rephrase_suggestions":
-        assert 1 <= len([b for b in message["buttons"] if b["payload"].startswith("/choose_product")]) <= 3
+    assert message["response"] == "utter_rephrase_suggestions"
+    assert 2 <= len([b for b in message["buttons"] if b["payload"].startswith("/choose_product")]) <= 3
     assert SlotSet("fallback_count", 1) in events
+
+
+def test_a_fallback_whose_words_name_a_product_clearly_is_answered(dispatcher, domain):
+    events = ActionFallback().run(dispatcher, fallback_tracker("mijn paspoort is verlopen"), domain)
+    assert FollowupAction("action_answer_question") in events and dispatcher.messages == []
+
+
+def test_a_fallback_without_any_product_asks_to_rephrase(dispatcher, domain):
+    events = ActionFallback().run(dispatcher, fallback_tracker("sdfkj qwpoei zxmcn"), domain)
+    assert dispatcher.messages[0]["response"] == "utter_rephrase" and SlotSet("fallback_count", 1) in events
 
 
 def test_missing_translation_is_said_and_dutch_text_given(dispatcher, domain):
