@@ -13,13 +13,12 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import zlib
 from pathlib import Path
 
 import yaml
 
-from bot.catalogue.paths import PROJECT_DIR
+from bot.settings import PROJECT_DIR, Servers
 from bot.web.api_guard import has_lone_surrogate
 
 log = logging.getLogger(__name__)
@@ -123,8 +122,9 @@ def create_app(actions: str = "actions", cors_origins: list[str] | None = None,
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bot.action_server", description=__doc__.split("\n")[0])
-    parser.add_argument("--port", type=int, default=int(os.environ.get("ACTIONS_PORT", DEFAULT_PORT)))
-    parser.add_argument("--host", default=os.environ.get("ACTIONS_HOST", "127.0.0.1"))
+    servers = Servers.from_environment()
+    parser.add_argument("--port", type=int, default=servers.actions_port)
+    parser.add_argument("--host", default=servers.actions_host)
     parser.add_argument("--actions", default="actions", help="the package with the actions")
     parser.add_argument("--cors", nargs="*", default=None, help="origins allowed to call (none by default)")
     args = parser.parse_args(argv)

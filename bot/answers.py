@@ -1,11 +1,15 @@
 """What the assistant says about a product, as a list of domain responses with their values.
 
+python -m bot.answers PRODUCT [--language en] [--question ask_cost]: a product as a citizen
+sees it (for editors; it lives here, not in bot.catalogue, which the answers build on).
+
 The sentences themselves live in domain.yml, per language; this module only chooses which
 responses apply and fills in the catalogue's facts. The action server sends the plan through
 Rasa (which picks the language variation); the editor tools render the same plan locally.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -127,25 +131,63 @@ def _duration(product: ProductView, facts: dict) -> list[Utterance]:
 
 
 # ── rendering outside Rasa (editor tools, previews) ────────────────────────────────────────────
-def _domain_responses(domain_path: Path) -> dict:
-    return yaml.safe_load(domain_path.read_text(encoding="utf-8"))["responses"]
+class DomainResponses:
+    """domain.yml's responses, read once, and the variation Rasa would choose for a language:
+    the one whose condition is that `language` slot value, else the one without a condition."""
+
+    def __init__(self, domain_path: Path):
+        self.responses = yaml.safe_load(domain_path.read_text(encoding="utf-8"))["responses"]
+
+    @classmethod
+    @functools.lru_cache(maxsize=None)
+    def of(cls, domain_path: Path) -> "DomainResponses":
+        return cls(domain_path)
+
+    def text(self, response: str, language: str) -> str | None:
+        variations = self.responses.get(response, [])
+        chosen = next((v for v in variations if any(
+            c.get("name") == "language" and c.get("value") == language for c in v.get("condition", []))), None)
+        chosen = chosen or next((v for v in variations if not v.get("condition")), None)
+        return chosen["text"] if chosen else None
 
 
 def render_plan(plan: list[Utterance], language: str, domain_path: Path | None = None) -> str:
     """Text of a plan, choosing each response's variation for `language` as Rasa does."""
-    from bot.catalogue.paths import PROJECT_DIR
-    responses = _domain_responses(domain_path or PROJECT_DIR / "domain.yml")
+    from bot.settings import PROJECT_DIR
+    responses = DomainResponses.of(domain_path or PROJECT_DIR / "domain.yml")
     paragraphs = []
     for utterance in plan:
-        variations = responses.get(utterance.response, [])
-        chosen = next((v for v in variations if any(
-            c.get("name") == "language" and c.get("value") == language for c in v.get("condition", []))), None)
-        chosen = chosen or next((v for v in variations if not v.get("condition")), None)
-        if chosen:
-            paragraphs.append(chosen["text"].format(**utterance.values))
+        template = responses.text(utterance.response, language)
+        if template:
+            paragraphs.append(template.format(**utterance.values))
     return "\n\n".join(paragraphs)
 
 
 def render_product_answer(repository: CatalogueRepository, product_id: str, language: str,
                           question: str = "ask_info") -> str:
     return render_plan(plan_product_answer(repository, product_id, language, question), language)
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+    import sys
+
+    from bot.catalogue.paths import database_path
+    parser = argparse.ArgumentParser(prog="python -m bot.answers", description="show a product as a citizen would see it")
+    parser.add_argument("product", help="product id, e.g. paspoort")
+    parser.add_argument("--language", default="nl")
+    parser.add_argument("--question", default="ask_info", choices=QUESTION_TYPES, help="question type")
+    parser.add_argument("--database", type=Path, default=None, help="the catalogue database (default: CATALOGUE_DB)")
+    args = parser.parse_args(argv)
+    repository = CatalogueRepository(args.database or database_path())
+    if not repository.exists(args.product):
+        matches = repository.resolve(args.product, args.language, limit=3)
+        hint = ", ".join(f"'{m.product_id}'" for m in matches)
+        print(f"no product '{args.product}'" + (f"; did you mean {hint}?" if hint else ""), file=sys.stderr)
+        return 1
+    print(render_product_answer(repository, args.product, args.language, args.question))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

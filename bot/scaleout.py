@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from bot.catalogue.paths import PROJECT_DIR
+from bot.settings import PROJECT_DIR
 from bot.servers import RASA, _stop, _wait_until, free_port
 
 ENDPOINTS = PROJECT_DIR / "endpoints.scaleout.yml"

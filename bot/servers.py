@@ -13,7 +13,7 @@ from pathlib import Path
 
 import requests
 
-from bot.catalogue.paths import PROJECT_DIR
+from bot.settings import PROJECT_DIR
 
 RASA = PROJECT_DIR / ".venv" / "bin" / "rasa"
 

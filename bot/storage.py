@@ -23,7 +23,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import QueuePool
 
-from bot.catalogue.paths import PROJECT_DIR
+from bot.settings import Storage
 
 # ISO-8601 texts are compared and sorted as text; PostgreSQL's language-aware collations may skip
 # punctuation, so its columns use the byte order that SQLite uses.
@@ -99,13 +99,6 @@ events = Table(
 
 
 # ── URLs ───────────────────────────────────────────────────────────────────────────────────────
-def _project_path(value: str | os.PathLike | None, default: Path) -> Path:
-    if not value:
-        return default
-    path = Path(value)
-    return path if path.is_absolute() else PROJECT_DIR / path
-
-
 def sqlite_url(path: str | os.PathLike) -> str:
     return f"sqlite:///{Path(path).absolute()}"
 
@@ -120,30 +113,30 @@ def url_of(target: str | os.PathLike) -> str:
 
 
 def handover_db_path() -> Path:
-    return _project_path(os.environ.get("HANDOVER_DB"), PROJECT_DIR / "build" / "handover.db")
+    return Storage.from_environment().handover_db
 
 
 def insights_db_path() -> Path:
-    return _project_path(os.environ.get("INSIGHTS_DB"), PROJECT_DIR / "build" / "insights.db")
+    return Storage.from_environment().insights_db
 
 
 def tracker_db_path() -> Path:
-    return _project_path(os.environ.get("TRACKER_DB"), PROJECT_DIR / "build" / "tracker.db")
+    return Storage.from_environment().tracker_db
 
 
 def database_url() -> str:
     """Where handovers, staff, sessions and the audit trail live."""
-    return os.environ.get("DATABASE_URL") or sqlite_url(handover_db_path())
+    return Storage.from_environment().database_url or sqlite_url(handover_db_path())
 
 
 def feedback_url() -> str:
     """Where the widget's thumbs live: with the rest when DATABASE_URL is set."""
-    return os.environ.get("DATABASE_URL") or sqlite_url(insights_db_path())
+    return Storage.from_environment().database_url or sqlite_url(insights_db_path())
 
 
 def tracker_store_url() -> str:
     """Where Rasa's tracker store keeps the conversations' events."""
-    return os.environ.get("TRACKER_STORE_URL") or sqlite_url(tracker_db_path())
+    return Storage.from_environment().tracker_store_url or sqlite_url(tracker_db_path())
 
 
 def sqlite_path(url: str) -> Path | None:

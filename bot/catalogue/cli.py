@@ -57,18 +57,6 @@ def _print_import(report: dict) -> int:
     return 0
 
 
-def cmd_show(args) -> int:
-    from bot.answers import render_product_answer
-    repository = _repository(args)
-    if not repository.exists(args.product):
-        matches = repository.resolve(args.product, args.language, limit=3)
-        hint = ", ".join(f"'{m.product_id}'" for m in matches)
-        print(f"no product '{args.product}'" + (f"; did you mean {hint}?" if hint else ""), file=sys.stderr)
-        return 1
-    print(render_product_answer(repository, args.product, args.language, args.question))
-    return 0
-
-
 def cmd_missing(args) -> int:
     missing = _repository(args).missing_content(args.language, full=args.full)
     for product_id in missing:
@@ -95,7 +83,6 @@ COMMANDS = {
     "import-upl": (cmd_import_upl, "replace knowledge/upl.csv from a (newer) UPL-actueel.csv"),
     "import-sdg": (cmd_import_sdg, "merge product texts from a Dutch SDG/PDC export (JSON)"),
     "import-ipdc": (cmd_import_ipdc, "merge product texts from a Flemish IPDC JSON-LD file"),
-    "show": (cmd_show, "show a product as a citizen would see it, in a language"),
     "missing": (cmd_missing, "list municipal products that lack content in a language"),
     "stats": (cmd_stats, "catalogue statistics"),
     "resolve": (cmd_resolve, "which products a citizen's words find, with scores"),
@@ -112,10 +99,6 @@ def parser() -> argparse.ArgumentParser:
     sub["import-upl"].add_argument("--sdg", type=Path, help="SDG-Informatiegebieden.csv (default: beside the UPL file)")
     sub["import-sdg"].add_argument("file", type=Path, help="SDG/PDC export (JSON)")
     sub["import-ipdc"].add_argument("file", type=Path, help="IPDC JSON-LD page")
-    sub["show"].add_argument("product", help="product id, e.g. paspoort")
-    sub["show"].add_argument("--language", default="nl")
-    sub["show"].add_argument("--question", default="ask_info",
-                             help="question type: ask_info, ask_apply, ask_cost, ask_bring, ask_duration")
     sub["missing"].add_argument("--language", default="nl")
     sub["missing"].add_argument("--full", action="store_true", help="require every answer field, not only a summary")
     sub["resolve"].add_argument("text")

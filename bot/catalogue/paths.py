@@ -1,15 +1,15 @@
-"""Where the catalogue lives; overridable by environment variables for deployments."""
+"""Where the catalogue's sources and database are: bot.settings decides, this names them for
+the catalogue's callers."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
+from bot.settings import Storage
 
 
 def knowledge_dir() -> Path:
-    return Path(os.environ.get("CATALOGUE_SOURCES", PROJECT_DIR / "knowledge"))
+    return Storage.from_environment().catalogue_sources
 
 
 def database_path() -> Path:
-    return Path(os.environ.get("CATALOGUE_DB", PROJECT_DIR / "build" / "catalogue.db"))
+    return Storage.from_environment().catalogue_db

@@ -1,12 +1,11 @@
 """The consoles' web app: python -m bot.console (staff; editors later share its login)."""
 from __future__ import annotations
 
-import os
-
 from sanic import Sanic, response
 
 from bot.console import deployment, staff
 from bot.console.rasa_client import RasaClient
+from bot.settings import Servers
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -26,7 +25,8 @@ RESPONSE_TIMEOUT = 300
 
 
 def create_app(rasa_url: str, rasa_token: str, handover_db: str | None = None, catalogue_db: str | None = None,
-               secure_cookies: bool | None = None, name: str = "consoles") -> Sanic:
+               secure_cookies: bool | None = None, name: str = "consoles", servers: Servers | None = None) -> Sanic:
+    """The consoles; `servers` are main()'s settings (tests pass what they need instead)."""
     from bot.catalogue.paths import database_path
     from bot.catalogue.repository import CatalogueRepository
     from bot.handover.store import HandoverStore
@@ -37,12 +37,14 @@ def create_app(rasa_url: str, rasa_token: str, handover_db: str | None = None, c
     app.config.RESPONSE_TIMEOUT = RESPONSE_TIMEOUT
     app.config.FORWARDED_SECRET = None
     if secure_cookies is None:
-        secure_cookies = deployment.secure_cookies(os.environ)
+        secure_cookies = deployment.secure_cookies(servers or Servers.from_environment())
     deployment.check_rasa_token(secure_cookies, rasa_token)
     app.ctx.secure_cookies = secure_cookies      # read by auth: the session cookie's name depends on it
+    app.ctx.servers = servers
     store = HandoverStore(handover_db)
     catalogue = CatalogueRepository(catalogue_db or database_path())
-    app.blueprint(staff.create_blueprint(store, RasaClient(rasa_url, rasa_token), catalogue, secure_cookies))
+    app.blueprint(staff.create_blueprint(store, RasaClient(rasa_url, rasa_token), catalogue, secure_cookies,
+                                         servers.trusted_proxies if servers else ()))
     from bot.console import editor
     app.blueprint(editor.create_blueprint(store, catalogue, secure_cookies))
 
@@ -70,8 +72,8 @@ def create_app(rasa_url: str, rasa_token: str, handover_db: str | None = None, c
 
 
 def main() -> None:
-    app = create_app(os.environ.get("RASA_URL", "http://127.0.0.1:5005"), os.environ.get("RASA_TOKEN", "local-dev-token"))
-    host = os.environ.get("CONSOLE_HOST", "127.0.0.1")
-    deployment.warn_if_exposed_without_secure_cookies(app.ctx.secure_cookies, host)
-    app.run(host=host, port=int(os.environ.get("CONSOLE_PORT", "8090")),
+    servers = Servers.from_environment()
+    app = create_app(servers.rasa_url, servers.rasa_token, servers=servers)
+    deployment.warn_if_exposed_without_secure_cookies(app.ctx.secure_cookies, servers.console_host)
+    app.run(host=servers.console_host, port=servers.console_port,
             access_log=False, workers=1)

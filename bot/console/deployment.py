@@ -12,9 +12,10 @@ import ipaddress
 import logging
 from collections.abc import Mapping
 
+from bot.settings import LOCAL_DEV_TOKEN, Servers
+
 log = logging.getLogger(__name__)
 
-LOCAL_DEV_TOKEN = "local-dev-token"
 PLACEHOLDER_PREFIX = "change-me"       # the placeholders in .env.example start with this
 MIN_TOKEN_LENGTH = 16
 TRUE, FALSE = ("true", "1", "yes", "on"), ("false", "0", "no", "off")
@@ -33,11 +34,13 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def secure_cookies(environ: Mapping[str, str]) -> bool:
-    value = environ.get("CONSOLE_SECURE_COOKIES", "").strip().lower()
+def secure_cookies(settings: Servers | Mapping[str, str]) -> bool:
+    """`settings`: the consoles' settings, or an environment to read them from."""
+    servers = settings if isinstance(settings, Servers) else Servers.from_environment(settings)
+    value = servers.console_secure_cookies
     if not value:
-        behind_proxy = bool(environ.get("TRUSTED_PROXIES", "").strip())
-        return behind_proxy or not is_loopback(environ.get("CONSOLE_HOST", "127.0.0.1"))
+        behind_proxy = bool(servers.trusted_proxies)
+        return behind_proxy or not is_loopback(servers.console_host)
     if value in TRUE:
         return True
     if value in FALSE:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import math
-import os
 import secrets
 from datetime import datetime, timezone
 from pathlib import Path
@@ -20,7 +19,7 @@ from bot.console.rasa_client import RasaClient
 from bot.console.sessions import COOKIE, Sessions
 from bot.console.throttle import LoginThrottle
 from bot.handover.store import HandoverStore
-from bot.web.limits import client_address, parse_networks
+from bot.web.limits import client_address
 
 HERE = Path(__file__).parent
 LOGIN_CSRF_COOKIE = "console_login_csrf"
@@ -38,13 +37,13 @@ def waiting_minutes(handover: dict) -> int:
     return int((datetime.now(timezone.utc) - created).total_seconds() // 60)
 
 
-def create_blueprint(store: HandoverStore, rasa: RasaClient, catalogue, secure_cookies: bool) -> Blueprint:
+def create_blueprint(store: HandoverStore, rasa: RasaClient, catalogue, secure_cookies: bool,
+                     trusted_proxies: tuple = ()) -> Blueprint:
     bp = Blueprint("staff", url_prefix="/staff")
     sessions = Sessions(store)
     throttle = LoginThrottle()
     # the same setting as the chat channels: behind nginx every peer is 127.0.0.1, and counting
     # failures per peer would let anyone lock the login for everybody
-    trusted_proxies = parse_networks(os.environ.get("TRUSTED_PROXIES", ""))
     # One password check at a time: parallel guesses cannot all pass the throttle before the first
     # failure is counted, and a flood of logins uses one core at most.
     checking_password = asyncio.Lock()

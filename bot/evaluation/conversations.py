@@ -22,7 +22,7 @@ from pathlib import Path
 
 import requests
 
-from bot.catalogue.paths import PROJECT_DIR
+from bot.settings import PROJECT_DIR
 from bot.evaluation import ONE_ADDRESS_ENV
 from bot.evaluation.heldout import TEST, Case, load_cases
 from bot.servers import running_assistant

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from bot.answers import QUESTION_TYPES
 from bot.catalogue.errors import CatalogueError
-from bot.catalogue.paths import PROJECT_DIR
+from bot.settings import PROJECT_DIR
 from bot.catalogue.yamlfile import LocatedYaml
 
 HELD_OUT_DIR = PROJECT_DIR / "evaluation" / "heldout"

@@ -14,7 +14,7 @@ import subprocess
 import time
 from collections import defaultdict
 
-from bot.catalogue.paths import PROJECT_DIR
+from bot.settings import PROJECT_DIR
 from bot.evaluation.heldout import TEST, load_cases
 
 OUT = PROJECT_DIR / "models" / "per-language"

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import aiohttp
 
-from bot.catalogue.paths import PROJECT_DIR
+from bot.settings import PROJECT_DIR
 from bot.evaluation.heldout import TEST, load_cases
 from bot.evaluation.setups import resident_mb, running_setup
 

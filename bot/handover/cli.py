@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import os
 import sys
 
 from bot.handover.store import ROLES, HandoverStore
+from bot.settings import console_password
 
 
 def cmd_create_user(args) -> int:
-    password = os.environ.get("CONSOLE_PASSWORD") or getpass.getpass("password (12+ characters): ")
+    password = console_password() or getpass.getpass("password (12+ characters): ")
     try:
         HandoverStore(args.database).create_user(args.username, password, args.role, args.teams, args.name or args.username)
     except ValueError as error:

@@ -20,6 +20,7 @@ from pathlib import Path
 import yaml
 
 from bot.catalogue import text
+from bot.settings import Storage
 
 MIN_WORDS_TO_SWITCH = 3
 MIN_CONFIDENCE_TO_SWITCH = 0.50
@@ -35,20 +36,28 @@ LANGUAGE_REQUEST_WORDS = {"in", "het", "en", "auf", "op", "speak", "spreek", "sp
 MIN_KNOWN_SHARE = 0.5
 # A word missing from a language's list counts as this frequent in it (smoothing).
 UNSEEN_ZIPF = 0.5
-LANGUAGES_FILE = Path(__file__).resolve().parents[2] / "knowledge" / "languages.yml"
+
+
+def languages_file() -> Path:
+    """knowledge/languages.yml of the catalogue's sources (CATALOGUE_SOURCES)."""
+    return Storage.from_environment().catalogue_sources / "languages.yml"
+
+
+def _settings(path: Path | None = None) -> dict:
+    return _read_settings(path or languages_file())
 
 
 @functools.lru_cache(maxsize=None)
-def _settings(path: Path = LANGUAGES_FILE) -> dict:
+def _read_settings(path: Path) -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
-def configured_languages(path: Path = LANGUAGES_FILE) -> dict[str, dict]:
+def configured_languages(path: Path | None = None) -> dict[str, dict]:
     return {code: spec for code, spec in _settings(path).items() if code != "unsupported"}
 
 
 class LanguageDetector:
-    def __init__(self, languages: list[str], path: Path = LANGUAGES_FILE, neutral_words=frozenset()):
+    def __init__(self, languages: list[str], path: Path | None = None, neutral_words=frozenset()):
         """`neutral_words`: words that say nothing about the language (the catalogue's Dutch
         service names), or a function that gives them when first needed."""
         settings = _settings(path)
@@ -126,7 +135,7 @@ class LanguageDetector:
         return leader
 
 
-def shows_frustration(message: str, path: Path = LANGUAGES_FILE) -> bool:
+def shows_frustration(message: str, path: Path | None = None) -> bool:
     """Whether a message contains a frustration phrase of any configured language."""
     folded = " " + " ".join(text.words(message)) + " "
     for spec in configured_languages(path).values():

@@ -5,7 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from bot.catalogue.paths import PROJECT_DIR
+from bot.settings import PROJECT_DIR
 
 DEFAULT_LOGGING_CONFIG = PROJECT_DIR / "deploy" / "logging.yml"
 

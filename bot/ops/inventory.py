@@ -13,14 +13,13 @@ Relative paths count from the project folder, as the servers (started there) rea
 """
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from bot.catalogue.paths import PROJECT_DIR
+from bot.settings import PROJECT_DIR, Storage, project_path
 
 DATABASE_NAMES = ("tracker", "handover", "insights")
 
@@ -37,37 +36,30 @@ class Database:
         return f"{self.name}.db"
 
 
-def _path(value: str | None, default: str, base: Path) -> Path:
-    path = Path(value) if value else Path(default)
-    return path if path.is_absolute() else base / path
-
-
 def _from_url(name: str, variable: str, url: str, base: Path) -> Database:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
-        return Database(name, path=_path(parsed.database, "", base))
+        return Database(name, path=project_path(parsed.database, "", base))
     return Database(name, elsewhere=variable)
 
 
-def databases(environ: Mapping[str, str] | None = None, base: Path | None = None) -> dict[str, Database]:
+def databases(environ: Mapping[str, str] | None = None, base: Path = PROJECT_DIR) -> dict[str, Database]:
     """The assistant's databases under the configuration `environ` (default: this process's),
     with relative paths counted from `base` (default: the project folder)."""
-    environ = os.environ if environ is None else environ
-    base = base or PROJECT_DIR
+    storage = Storage.from_environment(environ, base)
     result = {}
-    if environ.get("TRACKER_STORE_URL"):
-        result["tracker"] = _from_url("tracker", "TRACKER_STORE_URL", environ["TRACKER_STORE_URL"], base)
+    if storage.tracker_store_url:
+        result["tracker"] = _from_url("tracker", "TRACKER_STORE_URL", storage.tracker_store_url, base)
     else:
-        result["tracker"] = Database("tracker", path=_path(environ.get("TRACKER_DB"), "build/tracker.db", base))
-    if environ.get("DATABASE_URL"):
-        result["handover"] = _from_url("handover", "DATABASE_URL", environ["DATABASE_URL"], base)
+        result["tracker"] = Database("tracker", path=storage.tracker_db)
+    if storage.database_url:
+        result["handover"] = _from_url("handover", "DATABASE_URL", storage.database_url, base)
         result["insights"] = Database("insights", shared_with="handover")
     else:
-        result["handover"] = Database("handover", path=_path(environ.get("HANDOVER_DB"), "build/handover.db", base))
-        result["insights"] = Database("insights", path=_path(environ.get("INSIGHTS_DB"), "build/insights.db", base))
+        result["handover"] = Database("handover", path=storage.handover_db)
+        result["insights"] = Database("insights", path=storage.insights_db)
     return result
 
 
-def knowledge_dir(environ: Mapping[str, str] | None = None, base: Path | None = None) -> Path:
-    environ = os.environ if environ is None else environ
-    return _path(environ.get("CATALOGUE_SOURCES"), "knowledge", base or PROJECT_DIR)
+def knowledge_dir(environ: Mapping[str, str] | None = None, base: Path = PROJECT_DIR) -> Path:
+    return Storage.from_environment(environ, base).catalogue_sources

@@ -25,6 +25,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from bot.handover.privacy import redact
+from bot.settings import Logging
 
 SECRET = re.compile(r"(?i)\b(token|password|passwd|secret|api_key)=([^&\s\"']+)")
 FORMATS = ("json", "text")
@@ -33,7 +34,7 @@ FORMATS = ("json", "text")
 def process_name() -> str:
     """What this process is, for the `process` field: LOG_PROCESS_NAME, else guessed from the
     command line (`rasa run --port 5006` -> rasa@5006, `python -m bot.web` -> bot.web)."""
-    explicit = os.environ.get("LOG_PROCESS_NAME")
+    explicit = Logging.from_environment().process_name
     if explicit:
         return explicit
     program = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else "python"
@@ -111,7 +112,7 @@ class TextFormatter(logging.Formatter):
 
 
 def log_format() -> str:
-    value = os.environ.get("LOG_FORMAT", "json").strip().lower() or "json"
+    value = Logging.from_environment().format
     if value not in FORMATS:
         raise ValueError(f"LOG_FORMAT must be one of {', '.join(FORMATS)}, not {value!r}")
     return value

@@ -24,11 +24,13 @@ PROGRAMS = {
 
 def serve(program: str, arguments: list[str], logging_config: Path | None) -> None:
     from bot.ops import logs
+    from bot.settings import Logging
 
     module, process = PROGRAMS[program]
     sys.argv = [program, *arguments]
     # Named now, from this command line: running the module replaces sys.argv[0] by its file.
-    os.environ["LOG_PROCESS_NAME"] = os.environ.get("LOG_PROCESS_NAME") or process or logs.process_name()
+    # written, not read: the processes this one starts inherit their name
+    os.environ["LOG_PROCESS_NAME"] = Logging.from_environment().process_name or process or logs.process_name()
     if logging_config is not None:
         logs.configure(logging_config)
         if program == "rasa" and "--logging-config-file" not in arguments:

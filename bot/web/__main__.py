@@ -6,19 +6,15 @@ RASA_URL), INSIGHTS_DB (build/insights.db), WEB_HOST (127.0.0.1).
 """
 from __future__ import annotations
 
-import os
-
 
 def main() -> None:
+    from bot.settings import Servers
     from bot.web.app import create_app
 
-    rasa_url = os.environ.get("RASA_URL") or f"http://127.0.0.1:{os.environ.get('RASA_PORT', '5005')}"
-    host = os.environ.get("WEB_HOST", "127.0.0.1")
-    port = int(os.environ.get("WEB_PORT", "8080"))
-    app = create_app(rasa_url, os.environ.get("RASA_TOKEN", "local-dev-token"),
-                     public_rasa_url=os.environ.get("RASA_PUBLIC_URL") or None)
-    print(f"[web] demo page http://{host}:{port}/  (assistant at {rasa_url})", flush=True)
-    app.run(host=host, port=port, access_log=False, motd=False, workers=1)
+    servers = Servers.from_environment()
+    app = create_app(servers.rasa_url, servers.rasa_token, public_rasa_url=servers.rasa_public_url)
+    print(f"[web] demo page http://{servers.web_host}:{servers.web_port}/  (assistant at {servers.rasa_url})", flush=True)
+    app.run(host=servers.web_host, port=servers.web_port, access_log=False, motd=False, workers=1)
 
 
 if __name__ == "__main__":

@@ -45,7 +45,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 import uuid
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
@@ -58,6 +57,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sanic import Blueprint, response
 from sanic.request import Request
 
+from bot.settings import Servers
 from bot.web import api_guard, limits, sanic_websockets
 
 logger = logging.getLogger(__name__)
@@ -136,7 +136,7 @@ class SocketIOOutput(rasa_socketio.SocketIOOutput):
 def allowed_origins(configured: Any) -> List[Text]:
     """Origins from the credentials (list or comma-separated string), else from WIDGET_ORIGINS."""
     if configured is None:
-        configured = os.environ.get("WIDGET_ORIGINS", "")
+        configured = list(Servers.from_environment().widget_origins)   # Rasa builds the channel: no main() passes it
     if isinstance(configured, str):
         configured = configured.split(",")
     return [origin.strip().rstrip("/") for origin in configured or [] if origin and origin.strip()]

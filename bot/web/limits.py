@@ -18,13 +18,14 @@ from __future__ import annotations
 import ipaddress
 import json
 import math
-import os
 import re
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, Iterable, Optional
+
+from bot.settings import Channels, Network
 
 # Domain responses (domain.yml) the channels answer with instead of handing a message to Rasa.
 TOO_LONG_RESPONSE = "utter_message_too_long"
@@ -36,7 +37,6 @@ RATE_LIMITED_RESPONSE = "utter_rate_limited"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # The last hops of X-Forwarded-For are the only ones a trusted proxy can have written.
 _MAX_FORWARDED_HOPS = 16
-Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 @dataclass(frozen=True)
@@ -131,14 +131,15 @@ class Settings:
     trusted_proxies: tuple[Network, ...] = ()
 
     @classmethod
-    def from_environment(cls, environ=os.environ) -> "Settings":
-        max_chars = int(environ.get("MAX_MESSAGE_CHARS", cls.max_chars))
-        if max_chars < 1:
+    def from_environment(cls, environ=None) -> "Settings":
+        """From bot.settings: Rasa builds the channels, so no main() can pass them in."""
+        channels = Channels.from_environment(environ)
+        if channels.max_message_chars < 1:
             raise ValueError("MAX_MESSAGE_CHARS must be at least 1")
-        return cls(max_chars=max_chars,
-                   conversation_rate=Rate.parse(environ.get("RATE_LIMIT_CONVERSATION", "20/10")),
-                   address_rate=Rate.parse(environ.get("RATE_LIMIT_ADDRESS", "60/10")),
-                   trusted_proxies=parse_networks(environ.get("TRUSTED_PROXIES", "")))
+        return cls(max_chars=channels.max_message_chars,
+                   conversation_rate=Rate.parse(channels.rate_limit_conversation),
+                   address_rate=Rate.parse(channels.rate_limit_address),
+                   trusted_proxies=channels.trusted_proxies)
 
 
 @lru_cache(maxsize=None)
@@ -154,8 +155,6 @@ def process_rate_limits() -> RateLimits:
     return RateLimits(settings.conversation_rate, settings.address_rate)
 
 
-def parse_networks(text: str) -> tuple[Network, ...]:
-    return tuple(ipaddress.ip_network(part.strip(), strict=False) for part in text.split(",") if part.strip())
 
 
 def _address(text: str) -> Optional[ipaddress.IPv4Address | ipaddress.IPv6Address]:

@@ -1,6 +1,9 @@
 import subprocess
 import sys
 
+import pytest
+
+from bot import answers
 from bot.catalogue.cli import COMMANDS, main
 from tests.conftest import PROJECT
 
@@ -12,13 +15,20 @@ def test_every_cli_command_is_documented_in_the_readme():
 
 
 def test_show_renders_the_answer_in_the_requested_language(catalogue_db, capsys):
-    assert main(["--database", str(catalogue_db), "show", "paspoort", "--language", "en", "--question", "ask_cost"]) == 0
+    assert answers.main(["--database", str(catalogue_db), "paspoort", "--language", "en", "--question", "ask_cost"]) == 0
     out = capsys.readouterr().out
     assert "€" in out and "More information:" in out
 
 
+def test_show_offers_every_question_type_and_refuses_others(catalogue_db, capsys):
+    for question in answers.QUESTION_TYPES:
+        assert answers.main(["--database", str(catalogue_db), "paspoort", "--question", question]) == 0
+    with pytest.raises(SystemExit):
+        answers.main(["--database", str(catalogue_db), "paspoort", "--question", "ask_weather"])
+
+
 def test_show_suggests_when_the_id_is_unknown(catalogue_db, capsys):
-    assert main(["--database", str(catalogue_db), "show", "paspoor"]) == 1
+    assert answers.main(["--database", str(catalogue_db), "paspoor"]) == 1
     assert "paspoort" in capsys.readouterr().err
 
 

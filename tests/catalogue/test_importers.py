@@ -18,10 +18,11 @@ from bot.catalogue.importers.ipdc import import_ipdc
 from bot.catalogue.importers.plaintext import html_to_text, list_items, html_blocks, markdown_to_text
 from bot.catalogue.importers.sdg import import_sdg, split_text
 from bot.catalogue.model import slug
+from bot.settings import PROJECT_DIR
 
 PROJECT = Path(__file__).resolve().parents[2]
 KNOWLEDGE = PROJECT / "knowledge"
-DATA = Path("/work/shared/data")
+DATA = PROJECT_DIR.parent / "shared" / "data"      # ../shared beside the project, wherever the clone lives
 SDG_SAMPLE = DATA / "sdg-samples" / "example_api_response.json"
 IPDC_PAGES = [DATA / "ipdc-samples" / "page-0.json", DATA / "ipdc-samples" / "page-1.json"]
 

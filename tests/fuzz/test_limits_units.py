@@ -6,7 +6,8 @@ import ipaddress
 import pytest
 
 from bot.web.limits import (EMPTY_RESPONSE, TOO_LONG_RESPONSE, Rate, RateLimits, Settings, TokenBuckets,
-                            client_address, parse_networks, screen_message)
+                            client_address, screen_message)
+from bot.settings import parse_networks
 
 
 class Clock:

@@ -4,7 +4,7 @@ import subprocess
 import sys
 from datetime import timedelta
 
-from bot.catalogue.paths import PROJECT_DIR
+from bot.settings import PROJECT_DIR
 from bot.handover import store as store_module
 from bot.handover.store import HandoverStore
 

@@ -9,7 +9,7 @@ import sqlite_utils
 from sqlalchemy import inspect, text, update
 
 from bot import storage
-from bot.catalogue.paths import PROJECT_DIR
+from bot.settings import PROJECT_DIR
 from bot.handover import store as store_module
 from bot.handover.store import HandoverStore
 
