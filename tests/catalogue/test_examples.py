@@ -84,7 +84,8 @@ def test_an_example_must_be_text_in_a_configured_language(knowledge_copy):
 
 
 def test_a_published_example_is_live_after_the_catalogue_build_alone(knowledge_copy, tmp_path):
-    """The matcher is trained with the catalogue: no Rasa training, seconds."""
+    """The matcher is trained with the catalogue: no Rasa training. (How long that takes is a
+    figure, not a test: `make catalogue` prints it, the README records it.)"""
     invented = ["de glimwormen in het plantsoen zijn weg", "glimwormen verdwenen uit het plantsoen",
                 "waar zijn de glimwormen gebleven"]
     database = tmp_path / "catalogue.db"
@@ -92,8 +93,7 @@ def test_a_published_example_is_live_after_the_catalogue_build_alone(knowledge_c
     before = CatalogueRepository(database).resolve("glimwormen plantsoen verdwenen", "nl", limit=3)
     assert not before or before[0].product_id != "speelvoorziening kinderen"
     append_examples(knowledge_copy, "speelvoorziening-kinderen", "nl", invented)
-    stats = build(knowledge_copy, database, report=lambda *_: None)
-    assert stats["seconds"] < 60
+    build(knowledge_copy, database, report=lambda *_: None)
     after = CatalogueRepository(database).resolve("glimwormen plantsoen verdwenen", "nl", limit=3)
     assert after[0].product_id == "speelvoorziening kinderen"
 
