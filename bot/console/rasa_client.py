@@ -1,7 +1,13 @@
 """The few calls the consoles make to the Rasa server's HTTP API."""
 from __future__ import annotations
 
+import asyncio
+
 import aiohttp
+
+
+class RasaUnavailable(RuntimeError):
+    """The Rasa server did not do what was asked: down, slow, or an error answer."""
 
 
 class RasaClient:
@@ -11,11 +17,14 @@ class RasaClient:
 
     async def _request(self, method: str, path: str, **kwargs):
         params = {"token": self.token, **kwargs.pop("params", {})}
-        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as session:
-            async with session.request(method, f"{self.url}{path}", params=params, **kwargs) as response:
-                if response.status >= 400:
-                    raise RuntimeError(f"Rasa {method} {path}: HTTP {response.status}")
-                return await response.json(content_type=None)
+        try:
+            async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as session:
+                async with session.request(method, f"{self.url}{path}", params=params, **kwargs) as response:
+                    if response.status >= 400:
+                        raise RasaUnavailable(f"Rasa {method} {path}: HTTP {response.status}")
+                    return await response.json(content_type=None)
+        except (aiohttp.ClientError, asyncio.TimeoutError) as error:
+            raise RasaUnavailable(f"Rasa {method} {path}: {type(error).__name__}") from error
 
     async def tracker(self, conversation_id: str) -> dict:
         return await self._request("GET", f"/conversations/{conversation_id}/tracker")

@@ -6,6 +6,7 @@ with textContent: it is always shown as text, never as HTML.
 from __future__ import annotations
 
 import asyncio
+import logging
 import math
 import secrets
 from datetime import datetime, timezone
@@ -15,11 +16,15 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sanic import Blueprint, Request, response
 
 from bot.console.auth import cookie_name, expire_cookie, make_login_required, same_secret, session_token, set_cookie
-from bot.console.rasa_client import RasaClient
+from bot.console.labels import label
+from bot.console.rasa_client import RasaClient, RasaUnavailable
 from bot.console.sessions import COOKIE, Sessions
 from bot.console.throttle import LoginThrottle
 from bot.handover.store import HandoverStore
 from bot.web.limits import client_address
+
+log = logging.getLogger(__name__)
+
 
 HERE = Path(__file__).parent
 LOGIN_CSRF_COOKIE = "console_login_csrf"
@@ -35,6 +40,15 @@ def render(name: str, status: int = 200, **context) -> response.HTTPResponse:
 def waiting_minutes(handover: dict) -> int:
     created = datetime.fromisoformat(handover["created_at"])
     return int((datetime.now(timezone.utc) - created).total_seconds() // 60)
+
+
+def refuse(request: Request, status: int, code: str, **values) -> response.HTTPResponse:
+    """A refused form, said in the console's language (labels `staff_errors`): JSON for the page's
+    script (it sends X-CSRF-Token), a readable page for a plain form post (no script)."""
+    message = label("staff_errors", code).format(**values)
+    if request.headers.get("x-csrf-token"):
+        return response.json({"error": message}, status=status)
+    return render("error.html", status=status, message=message)
 
 
 def create_blueprint(store: HandoverStore, rasa: RasaClient, catalogue, secure_cookies: bool,
@@ -129,9 +143,9 @@ def create_blueprint(store: HandoverStore, rasa: RasaClient, catalogue, secure_c
             store.set_callback_status(callback_id, request.form.get("status", ""), request.ctx.user["username"],
                                       teams=teams_of(request.ctx.user))
         except ValueError:
-            return response.json({"error": "unknown status"}, status=400)
+            return refuse(request, 400, "unknown_status")
         except LookupError:       # unknown, or another team's: the same answer, so ids cannot be probed
-            return response.json({"error": "not found"}, status=404)
+            return refuse(request, 404, "not_found")
         return response.redirect("/staff/")
 
     # ── one conversation ───────────────────────────────────────────────────────────────────
@@ -159,10 +173,14 @@ def create_blueprint(store: HandoverStore, rasa: RasaClient, catalogue, secure_c
     async def handover_page(request: Request, handover_id: str):
         handover = handover_or_404(handover_id, request.ctx.user)
         if handover is None:
-            return render("error.html", status=404, message="Dit gesprek bestaat niet (meer).")
-        await sync_citizen_messages(handover)
+            return refuse(request, 404, "not_found")
+        try:
+            await sync_citizen_messages(handover)
+            unreachable = None
+        except RasaUnavailable:     # the stored transcript is still shown, with why it may be behind
+            unreachable = label("staff_errors", "assistant_unreachable")
         return render("handover.html", user=request.ctx.user, handover=handover, messages=store.messages(handover_id),
-                      teams=store_teams(), csrf=request.ctx.session["csrf"])
+                      teams=store_teams(), csrf=request.ctx.session["csrf"], unreachable=unreachable)
 
     @bp.get("/api/handovers/<handover_id>/messages")
     @login_required(api=True)
@@ -170,20 +188,28 @@ def create_blueprint(store: HandoverStore, rasa: RasaClient, catalogue, secure_c
         handover = handover_or_404(handover_id, request.ctx.user)
         if handover is None:
             return response.json({"error": "not found"}, status=404)
-        await sync_citizen_messages(handover)
-        return response.json({"handover": store.get(handover_id), "messages": store.messages(handover_id)})
+        try:
+            await sync_citizen_messages(handover)
+            reachable = True
+        except RasaUnavailable:     # what is stored is still shown; the page says the rest may be late
+            reachable = False
+        return response.json({"handover": store.get(handover_id), "messages": store.messages(handover_id),
+                              "assistant_reachable": reachable})
 
     @bp.post("/handovers/<handover_id>/claim")
     @login_required()
     async def claim(request: Request, handover_id: str):
         handover = handover_or_404(handover_id, request.ctx.user)
         if handover is None:
-            return response.json({"error": "not found"}, status=404)
+            return refuse(request, 404, "not_found")
         try:
             store.claim(handover_id, request.ctx.user["username"])
-        except ValueError as error:
-            return response.json({"error": str(error)}, status=409)
-        await rasa.set_slots(handover["conversation_id"], handover="live")
+        except ValueError:
+            return refuse(request, 409, "changed")
+        try:
+            await rasa.set_slots(handover["conversation_id"], handover="live")
+        except RasaUnavailable:
+            return refuse(request, 502, "claimed_not_told")
         return response.redirect(f"/staff/handovers/{handover_id}")
 
     @bp.post("/handovers/<handover_id>/reply")
@@ -192,13 +218,19 @@ def create_blueprint(store: HandoverStore, rasa: RasaClient, catalogue, secure_c
         handover = handover_or_404(handover_id, request.ctx.user)
         text = ((request.form or {}).get("text") or "").strip()
         if handover is None or handover["status"] != "live" or handover["claimed_by"] != request.ctx.user["username"]:
-            return response.json({"error": "claim the conversation first"}, status=409)
+            return refuse(request, 409, "claim_first")
         if not text or len(text) > MAX_REPLY:
-            return response.json({"error": f"a reply has 1 to {MAX_REPLY} characters"}, status=400)
+            return refuse(request, 400, "reply_length", limit=MAX_REPLY)
         name = request.ctx.user["display_name"] or request.ctx.user["username"]
+        try:
+            await rasa.set_slots(handover["conversation_id"], staff_message=text, staff_name=name)
+            await rasa.execute(handover["conversation_id"], "action_relay_staff_message")
+        except RasaUnavailable:
+            # Not stored: the transcript shows what the citizen received. The text stays in the
+            # form (the page's script keeps it) so that it can be sent again.
+            log.warning("a staff reply could not be delivered: the assistant did not answer")
+            return refuse(request, 502, "reply_not_delivered")
         store.add_message(handover_id, "staff", text, staff_name=name)
-        await rasa.set_slots(handover["conversation_id"], staff_message=text, staff_name=name)
-        await rasa.execute(handover["conversation_id"], "action_relay_staff_message")
         if request.headers.get("x-csrf-token"):
             return response.json({"ok": True})
         return response.redirect(f"/staff/handovers/{handover_id}")
@@ -208,7 +240,7 @@ def create_blueprint(store: HandoverStore, rasa: RasaClient, catalogue, secure_c
     async def transfer(request: Request, handover_id: str):
         team = (request.form or {}).get("team", "")
         if handover_or_404(handover_id, request.ctx.user) is None or team not in store_teams():
-            return response.json({"error": "unknown team or conversation"}, status=400)
+            return refuse(request, 400, "unknown_team")
         store.transfer(handover_id, team)
         return response.redirect("/staff/")
 
@@ -217,13 +249,16 @@ def create_blueprint(store: HandoverStore, rasa: RasaClient, catalogue, secure_c
     async def close(request: Request, handover_id: str):
         handover = handover_or_404(handover_id, request.ctx.user)
         if handover is None:
-            return response.json({"error": "not found"}, status=404)
+            return refuse(request, 404, "not_found")
         try:
             store.close(handover_id)
-        except ValueError as error:
-            return response.json({"error": str(error)}, status=409)
-        await rasa.append_events(handover["conversation_id"], [{"event": "resume"}])
-        await rasa.execute(handover["conversation_id"], "action_handover_closed")
+        except ValueError:
+            return refuse(request, 409, "changed")
+        try:
+            await rasa.append_events(handover["conversation_id"], [{"event": "resume"}])
+            await rasa.execute(handover["conversation_id"], "action_handover_closed")
+        except RasaUnavailable:
+            return refuse(request, 502, "closed_not_told")
         return response.redirect("/staff/")
 
     def store_teams() -> list[str]:

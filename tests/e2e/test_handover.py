@@ -1,9 +1,11 @@
 """A citizen conversation handed over to staff and back, through the real servers."""
+import os
 import re
 import uuid
 
 import requests
 
+from bot.servers import running_web_app
 from tests.e2e.conftest import TOKEN, staff_session
 from tests.e2e.test_rest import say, slots
 
@@ -109,3 +111,33 @@ def test_logs_never_contain_personal_data(running, assistant, console, handover_
     assert stored and stored[0]["contact"] == "06-12345678"        # the data did go through the servers
     assert len(logs) > 500                                          # and the servers did log
     assert [value for value in PERSONAL if value in logs] == []
+
+
+def test_a_reply_that_cannot_reach_the_assistant_is_said_to_staff_not_dropped(assistant, console, handover_db,
+                                                                               always_open_catalogue, e2e_dir):
+    """The same handover database, a console whose assistant is down: the staff member is told, in
+    Dutch, on a page (plain form) or to the page's script; the transcript holds no undelivered reply."""
+    staff = staff_session(console)
+    sender = f"e2e-unreachable-{uuid.uuid4()}"
+    say(assistant, sender, "mijn rijbewijs is verlopen")
+    say(assistant, sender, "ik wil een medewerker spreken")
+    say(assistant, sender, "/handover_chat")
+    handover = next(h for h in staff.get(f"{console}/staff/api/queue").json() if h["conversation_id"] == sender)
+    staff.post(f"{console}/staff/handovers/{handover['id']}/claim", data={"csrf": csrf_of(staff.get(f"{console}/staff/").text)})
+    env = {**os.environ, "HANDOVER_DB": str(handover_db), "CATALOGUE_DB": str(always_open_catalogue),
+           "RASA_URL": "http://127.0.0.1:9", "RASA_TOKEN": TOKEN}          # port 9: nothing listens
+    with running_web_app("bot.console", "CONSOLE_PORT", "/health", env, e2e_dir / "console-unreachable.log") as down:
+        cut_off = staff_session(down)
+        page = cut_off.get(f"{down}/staff/handovers/{handover['id']}")
+        assert page.status_code == 200 and "niet bereikbaar" in page.text and 'id="reply-status"' in page.text
+        plain = cut_off.post(f"{down}/staff/handovers/{handover['id']}/reply",
+                             data={"csrf": csrf_of(page.text), "text": "Dit komt niet aan."})
+        assert plain.status_code == 502 and "niet aangekomen" in plain.text and "<h1>" in plain.text
+        scripted = cut_off.post(f"{down}/staff/handovers/{handover['id']}/reply",
+                                data={"csrf": csrf_of(page.text), "text": "Dit ook niet."},
+                                headers={"X-CSRF-Token": csrf_of(page.text)})
+        assert scripted.status_code == 502 and "niet bereikbaar" in scripted.json()["error"]
+        messages = cut_off.get(f"{down}/staff/api/handovers/{handover['id']}/messages").json()
+        assert messages["assistant_reachable"] is False
+    texts = [m["text"] for m in staff.get(f"{console}/staff/api/handovers/{handover['id']}/messages").json()["messages"]]
+    assert "mijn rijbewijs is verlopen" in texts and "Dit komt niet aan." not in texts and "Dit ook niet." not in texts

@@ -48,7 +48,15 @@
       var body = new URLSearchParams(new FormData(form));
       fetch(form.action, { method: "POST", body: body, credentials: "same-origin",
                            headers: { "X-CSRF-Token": form.elements.csrf.value } })
-        .then(function (r) { if (r.ok) { form.elements.text.value = ""; refresh(); } });
+        .then(function (r) {
+          // A refused or undelivered reply is said beside the form, and its text stays to send again.
+          var status = document.getElementById("reply-status");
+          if (r.ok) { status.textContent = ""; form.elements.text.value = ""; refresh(); return; }
+          return r.json().then(function (body) { status.textContent = body.error; },
+                               function () { status.textContent = "Uw antwoord is niet verstuurd. Probeer het opnieuw."; });
+        }, function () {
+          document.getElementById("reply-status").textContent = "Uw antwoord is niet verstuurd: geen verbinding. Probeer het opnieuw.";
+        });
     });
   }
 })();
