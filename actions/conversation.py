@@ -8,7 +8,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.products import OFFER_PERSON_AFTER
-from actions.shared import catalogue, language_of, municipality_values
+from actions.shared import language_of, latest_intent, latest_text, municipality_values
 
 # Intents answered by one fixed response each.
 RESPONSES = {
@@ -30,8 +30,8 @@ class ActionRespond(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         from bot.nlu.language import shows_frustration
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
-        if intent == "feedback" and shows_frustration(tracker.latest_message.get("text") or ""):
+        intent = latest_intent(tracker)
+        if intent == "feedback" and shows_frustration(latest_text(tracker)):
             return [SlotSet("handover_reason", "frustration"), FollowupAction("action_offer_handover")]
         if intent == "out_of_scope":
             # Twice in a row "I cannot help with that" is as stuck as twice "I did not understand".

@@ -13,8 +13,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import shared
 from actions.products import OFFER_PERSON_AFTER, clarification_buttons
-from actions.shared import catalogue, language_of
+from actions.shared import language_of, latest_text
 from bot.catalogue.decision import decide
 from bot.nlu.nonsense import is_nonsense
 
@@ -28,8 +29,8 @@ class ActionFallback(Action):
         count = int(tracker.get_slot("fallback_count") or 0) + 1
         if count >= OFFER_PERSON_AFTER:
             return [SlotSet("fallback_count", 0), FollowupAction("action_offer_handover")]
-        text = (tracker.latest_message.get("text") or "")
-        decision = decide(catalogue().resolve(text, language, limit=4)) if not is_nonsense(text) else None
+        text = latest_text(tracker)
+        decision = decide(shared.catalogue().resolve(text, language, limit=4)) if not is_nonsense(text) else None
         if decision and decision.answer:
             return [SlotSet("fallback_count", 0), FollowupAction("action_answer_question")]
         suggestions = decision.options[:3] if decision else []

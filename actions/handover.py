@@ -9,9 +9,10 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ConversationPaused, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.shared import (STORE_ERRORS, catalogue, handover_store, language_of, municipality_values, response_text,
-                            supported_language_names, tell_not_saved)
+from actions import shared
 from actions.products import send_answer
+from actions.shared import (STORE_ERRORS, language_of, latest_intent, latest_text, municipality_values, response_text,
+                            supported_language_names, tell_not_saved)
 from bot.catalogue.decision import decide
 from bot.handover.availability import OpeningHours, team_for
 
@@ -38,7 +39,7 @@ EMAIL = re.compile(r"^[\w.+-]+@[\w-]+(\.[\w-]+)+$")
 
 def offer_reason(tracker: Tracker) -> str:
     """Why a person is offered: from the message, or as set by the action that led here."""
-    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    intent = latest_intent(tracker)
     if intent in REASONS:
         return REASONS[intent]
     return tracker.get_slot("handover_reason") or "stuck"
@@ -46,8 +47,8 @@ def offer_reason(tracker: Tracker) -> str:
 
 def conversation_team(tracker: Tracker) -> str:
     product_id = tracker.get_slot("product")
-    product = catalogue().product(product_id) if product_id else None
-    return team_for(product.theme if product else None, catalogue().municipality())
+    product = shared.catalogue().product(product_id) if product_id else None
+    return team_for(product.theme if product else None, shared.catalogue().municipality())
 
 
 def transcript(tracker: Tracker) -> list[dict]:
@@ -63,8 +64,8 @@ def transcript(tracker: Tracker) -> list[dict]:
 
 
 def chat_available(team: str) -> bool:
-    hours = OpeningHours(catalogue().municipality())
-    return hours.options(datetime.now(timezone.utc), handover_store().staff_online(team)).chat
+    hours = OpeningHours(shared.catalogue().municipality())
+    return hours.options(datetime.now(timezone.utc), shared.handover_store().staff_online(team)).chat
 
 
 class ActionOfferHandover(Action):
@@ -88,7 +89,7 @@ class ActionOfferHandover(Action):
         if reason == "sensitive":
             # "mijn vader is overleden, wat moet ik regelen": the person is offered, and the
             # service the situation clearly calls for is answered at once as well.
-            product = decide(catalogue().resolve(tracker.latest_message.get("text") or "", language)).answer
+            product = decide(shared.catalogue().resolve(latest_text(tracker), language)).answer
             if product:
                 answered = send_answer(dispatcher, product, language, "ask_info")
         if not chat:
@@ -111,7 +112,7 @@ class ActionStartChatHandover(Action):
                 {"title": response_text(domain, "utter_button_phone", language), "payload": "/handover_phone"}])
             return []
         try:
-            handover_store().open_handover(tracker.sender_id, team, language, tracker.get_slot("product"),
+            shared.handover_store().open_handover(tracker.sender_id, team, language, tracker.get_slot("product"),
                                            tracker.get_slot("handover_reason") or "asked", transcript(tracker))
         except STORE_ERRORS as error:
             return tell_not_saved(dispatcher, language, "a chat handover", error)
@@ -129,9 +130,9 @@ class ActionHandoverInfo(Action):
         return "action_handover_info"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        intent = latest_intent(tracker)
         language = language_of(tracker)
-        municipality = catalogue().municipality()
+        municipality = shared.catalogue().municipality()
         values = municipality_values(language, channel="phone")
         values["appointment_url"] = municipality.get("appointment_url") or municipality.get("website", "")
         dispatcher.utter_message(response=self.RESPONSES.get(intent, "utter_handover_phone"), **values)
@@ -168,7 +169,7 @@ class ActionRequestCallback(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         contact = tracker.get_slot("callback_contact") or ""
         try:
-            handover_store().request_callback(
+            shared.handover_store().request_callback(
                 tracker.sender_id, tracker.get_slot("callback_name") or "", contact,
                 "email" if "@" in contact else "phone", tracker.get_slot("callback_moment") or "",
                 conversation_team(tracker), language_of(tracker), tracker.get_slot("product"))
@@ -211,9 +212,9 @@ class ActionStoreRating(Action):
         return "action_store_rating"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
-        score = next((e.get("value") for e in tracker.latest_message.get("entities", []) if e.get("entity") == "score"), None)
+        score = next(tracker.get_latest_entity_values("score"), None)
         try:
-            handover_store().set_satisfaction(tracker.sender_id, int(score))
+            shared.handover_store().set_satisfaction(tracker.sender_id, int(score))
         except (TypeError, ValueError):
             pass
         except STORE_ERRORS as error:
