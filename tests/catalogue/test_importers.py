@@ -154,12 +154,12 @@ def test_sdg_sample_is_merged(knowledge):
 
     report = import_sdg(SDG_SAMPLE, knowledge)
 
-    assert report["records"] == 20
-    assert report["updated"] == ["toeristenbelasting", "objectvergunning"]
+    assert report.records == 20
+    assert report.updated == ["toeristenbelasting", "objectvergunning"]
     nl_products = {p for p, languages in SDG_PRODUCTS.items() if "nl" in languages}
-    assert set(report["created"]) == nl_products - {"toeristenbelasting"}
+    assert set(report.created) == nl_products - {"toeristenbelasting"}
     en_only = {p for p, languages in SDG_PRODUCTS.items() if languages == {"en"}} - {"objectvergunning"}
-    assert {s.split(":")[0] for s in report["skipped"]} == en_only
+    assert {s.split(":")[0] for s in report.skipped} == en_only
     for product_id in en_only:
         assert not product_path(knowledge, product_id).exists()
 
@@ -211,8 +211,8 @@ def test_sdg_import_twice_is_idempotent(knowledge):
     after_first = snapshot(knowledge)
     second = import_sdg(SDG_SAMPLE, knowledge)
     assert snapshot(knowledge) == after_first
-    assert second["created"] == [] and second["updated"] == []
-    assert sorted(second["unchanged"]) == sorted(first["created"] + first["updated"] + first["unchanged"])
+    assert second.created == [] and second.updated == []
+    assert sorted(second.unchanged) == sorted(first.created + first.updated + first.unchanged)
 
 
 def test_sdg_broken_json_changes_nothing(knowledge, tmp_path):
@@ -271,7 +271,7 @@ def test_pdc_shape_with_translations(knowledge, tmp_path):
                               "synonyms": {"nl": ["reisdocument"]}})
     file = write_json(tmp_path / "pdc.json", {"count": 1, "next": None, "results": [_pdc_record()]})
     report = import_sdg(file, knowledge)
-    assert report["updated"] == ["paspoort"] and report["records"] == 1
+    assert report.updated == ["paspoort"] and report.records == 1
     data = read_product(knowledge, "paspoort")
     assert data["texts"]["nl"] == {
         "summary": "Met een paspoort reist u.", "good_to_know": "Meer uitleg.",
@@ -310,8 +310,8 @@ def ipdc_page(index: int = 0) -> dict:
 def test_ipdc_samples_create_local_products(knowledge):
     remove_products(knowledge, IPDC_IDS)
     reports = [import_ipdc(page, knowledge) for page in IPDC_PAGES]
-    assert [r["created"] for r in reports] == [[IPDC_IDS[0]], [IPDC_IDS[1]]]
-    assert all(r["records"] == 1 and r["updated"] == [] for r in reports)
+    assert [r.created for r in reports] == [[IPDC_IDS[0]], [IPDC_IDS[1]]]
+    assert all(r.records == 1 and r.updated == [] for r in reports)
 
     akte = read_product(knowledge, IPDC_IDS[0])
     assert list(akte) == ["id", "local", "texts"]
@@ -358,7 +358,7 @@ def test_ipdc_maps_to_upl_product_and_keeps_the_rest(knowledge, tmp_path):
     page["member"][0]["naam"]["nl"] = "Paspoort - nl"
     file = write_json(tmp_path / "page.json", page)
     report = import_ipdc(file, knowledge)
-    assert report["updated"] == ["paspoort"] and report["created"] == []
+    assert report.updated == ["paspoort"] and report.created == []
     data = read_product(knowledge, "paspoort")
     assert "local" not in data
     assert data["texts"]["nl"]["summary"].startswith("De akte van Belgische nationaliteit")
@@ -389,8 +389,8 @@ def test_ipdc_import_twice_is_idempotent(knowledge):
     after_first = snapshot(knowledge)
     reports = [import_ipdc(page, knowledge) for page in IPDC_PAGES]
     assert snapshot(knowledge) == after_first
-    assert all(r["created"] == [] and r["updated"] == [] for r in reports)
-    assert [r["unchanged"] for r in reports] == [[IPDC_IDS[0]], [IPDC_IDS[1]]]
+    assert all(r.created == [] and r.updated == [] for r in reports)
+    assert [r.unchanged for r in reports] == [[IPDC_IDS[0]], [IPDC_IDS[1]]]
 
 
 def test_ipdc_broken_json_changes_nothing(knowledge, tmp_path):
@@ -429,7 +429,7 @@ def test_ipdc_archived_member_is_not_imported(knowledge, tmp_path):
     page = ipdc_page(0)
     page["member"][0]["gearchiveerd"] = True
     report = import_ipdc(write_json(tmp_path / "page.json", page), knowledge)
-    assert report["created"] == [] and "archived" in report["skipped"][0]
+    assert report.created == [] and "archived" in report.skipped[0]
     assert not product_path(knowledge, IPDC_IDS[0]).exists()
 
 
@@ -445,3 +445,14 @@ def test_ipdc_documents_go_to_bring(knowledge, tmp_path):
     assert bring["nl"]["bring"][-3:] == ["Uw trouwboekje", "Een pasfoto", "Uw identiteitskaart"]
     assert bring["en"]["bring"][-1] == "Your identity card"
     sources.load(knowledge)
+
+
+def test_the_cli_prints_what_an_import_skipped_and_why(knowledge, capsys):
+    from bot.catalogue.cli import main
+    en_only = sorted(p for p, languages in SDG_PRODUCTS.items() if languages == {"en"})
+    remove_products(knowledge, en_only)          # English text, no Dutch summary: skipped
+    assert main(["--sources", str(knowledge), "import-sdg", str(SDG_SAMPLE)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert f"{len(en_only)} skipped" in lines[0]
+    skipped = sorted(line.split(": ")[1] for line in lines if line.startswith("  skipped: "))
+    assert skipped == en_only and all("has no Dutch text" in line for line in lines if line.startswith("  skipped: "))

@@ -151,7 +151,18 @@ def dump(data: dict) -> str:
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
 
 
-def merge_and_write(updates: list[ProductTexts], context: Context, records: int) -> dict:
+@dataclass
+class ImportReport:
+    """What an import of product texts did: products created, updated or unchanged, and what it
+    skipped with the reason (one line each), which the CLI prints."""
+    records: int
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+def merge_and_write(updates: list[ProductTexts], context: Context, records: int) -> ImportReport:
     """Merge every update into its product file; write all or nothing. Returns the import report."""
     problems: list[SourceProblem] = []
     plans: list[_Plan] = []
@@ -192,13 +203,11 @@ def merge_and_write(updates: list[ProductTexts], context: Context, records: int)
     for plan in plans:
         if plan.text is not None:
             write_text(plan.path, plan.text)
-    return {
-        "created": [p.product_id for p in plans if p.created],
-        "updated": [p.product_id for p in plans if p.text is not None and not p.created],
-        "unchanged": [p.product_id for p in plans if p.text is None],
-        "skipped": skipped,
-        "records": records,
-    }
+    return ImportReport(records=records,
+                        created=[p.product_id for p in plans if p.created],
+                        updated=[p.product_id for p in plans if p.text is not None and not p.created],
+                        unchanged=[p.product_id for p in plans if p.text is None],
+                        skipped=skipped)
 
 
 def _cannot_merge(doc: LocatedYaml, update: ProductTexts) -> SourceProblem | None:
