@@ -17,6 +17,7 @@ from actions import shared
 from actions.products import OFFER_PERSON_AFTER, clarification_buttons
 from actions.shared import language_of, latest_text
 from bot.catalogue.decision import decide
+from bot.contract import Slot
 from bot.nlu.nonsense import is_nonsense
 
 
@@ -26,17 +27,17 @@ class ActionFallback(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         language = language_of(tracker)
-        count = int(tracker.get_slot("fallback_count") or 0) + 1
+        count = int(tracker.get_slot(Slot.FALLBACK_COUNT) or 0) + 1
         if count >= OFFER_PERSON_AFTER:
-            return [SlotSet("fallback_count", 0), FollowupAction("action_offer_handover")]
+            return [SlotSet(Slot.FALLBACK_COUNT, 0), FollowupAction("action_offer_handover")]
         text = latest_text(tracker)
         decision = decide(shared.catalogue().resolve(text, language, limit=4)) if not is_nonsense(text) else None
         if decision and decision.answer:
-            return [SlotSet("fallback_count", 0), FollowupAction("action_answer_question")]
+            return [SlotSet(Slot.FALLBACK_COUNT, 0), FollowupAction("action_answer_question")]
         suggestions = decision.options[:3] if decision else []
         if suggestions:
             dispatcher.utter_message(response="utter_rephrase_suggestions",
                                      buttons=clarification_buttons(suggestions, domain, language))
         else:
             dispatcher.utter_message(response="utter_rephrase")
-        return [SlotSet("fallback_count", count)]
+        return [SlotSet(Slot.FALLBACK_COUNT, count)]

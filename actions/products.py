@@ -12,6 +12,7 @@ from actions import shared
 from actions.shared import language_of, latest_intent, latest_text, response_text
 from bot.answers import QUESTION_TYPES, plan_product_answer
 from bot.catalogue.decision import MAX_OPTIONS, decide
+from bot.contract import Slot
 
 # The same question again (this similar to the previous message) means the answer did not help.
 REPEATED_SIMILARITY = 85
@@ -25,7 +26,7 @@ def question_type(tracker: Tracker) -> str:
     intent = latest_intent(tracker)
     if intent in QUESTION_TYPES:
         return intent
-    return tracker.get_slot("question") or "ask_info"
+    return tracker.get_slot(Slot.QUESTION) or "ask_info"
 
 
 def choose_product_payload(product_id: str) -> str:
@@ -52,9 +53,9 @@ def send_answer(dispatcher: CollectingDispatcher, product_id: str, language: str
                 tracker: Tracker | None = None) -> list:
     for utterance in plan_product_answer(shared.catalogue(), product_id, language, question):
         dispatcher.utter_message(response=utterance.response, **utterance.values)
-    events = [SlotSet("product", product_id), SlotSet("question", question), SlotSet("fallback_count", 0)]
+    events = [SlotSet(Slot.PRODUCT, product_id), SlotSet(Slot.QUESTION, question), SlotSet(Slot.FALLBACK_COUNT, 0)]
     if tracker is not None and asked_again(tracker):
-        events += [SlotSet("handover_reason", "repeated_question"), FollowupAction("action_offer_handover")]
+        events += [SlotSet(Slot.HANDOVER_REASON, "repeated_question"), FollowupAction("action_offer_handover")]
     return events
 
 
@@ -68,7 +69,7 @@ class ActionAnswerQuestion(Action):
         # The question type only chooses what to say about a product; the words choose the product.
         matches = shared.catalogue().resolve(latest_text(tracker), language, limit=MAX_OPTIONS + 1)
         decision = decide(matches)
-        current = tracker.get_slot("product")
+        current = tracker.get_slot(Slot.PRODUCT)
         if current and decision.answer and matches[0].score < FOLLOW_UP_BAR:
             # "kan dat ook online?" names no product: a weak match is not a new subject.
             return send_answer(dispatcher, current, language, question, tracker)
@@ -85,13 +86,13 @@ class ActionAnswerQuestion(Action):
         if decision.options:
             dispatcher.utter_message(response="utter_clarify_product",
                                      buttons=clarification_buttons(decision.options, domain, language))
-            return [SlotSet("question", question)]
+            return [SlotSet(Slot.QUESTION, question)]
         # Neither a product nor context: the question was not understood, whatever the intent.
-        misunderstood = int(tracker.get_slot("fallback_count") or 0) + 1
+        misunderstood = int(tracker.get_slot(Slot.FALLBACK_COUNT) or 0) + 1
         if misunderstood >= OFFER_PERSON_AFTER:
-            return [SlotSet("question", question), SlotSet("fallback_count", 0), FollowupAction("action_offer_handover")]
+            return [SlotSet(Slot.QUESTION, question), SlotSet(Slot.FALLBACK_COUNT, 0), FollowupAction("action_offer_handover")]
         dispatcher.utter_message(response="utter_ask_which_product")
-        return [SlotSet("question", question), SlotSet("fallback_count", misunderstood)]
+        return [SlotSet(Slot.QUESTION, question), SlotSet(Slot.FALLBACK_COUNT, misunderstood)]
 
 
 class ActionChooseProduct(Action):
@@ -105,4 +106,4 @@ class ActionChooseProduct(Action):
         if not chosen or not shared.catalogue().exists(chosen):
             dispatcher.utter_message(response="utter_ask_which_product")
             return []
-        return send_answer(dispatcher, chosen, language_of(tracker), tracker.get_slot("question") or "ask_info")
+        return send_answer(dispatcher, chosen, language_of(tracker), tracker.get_slot(Slot.QUESTION) or "ask_info")

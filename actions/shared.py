@@ -11,6 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.answers import DomainResponses
 from bot.catalogue.paths import database_path
 from bot.catalogue.repository import CatalogueRepository
+from bot.contract import Slot
 
 logger = logging.getLogger(__name__)
 # Failures of the app's database as the actions see them: SQLAlchemy's errors, and the
@@ -39,7 +40,7 @@ def latest_text(tracker: Tracker) -> str:
 
 def language_of(tracker: Tracker) -> str:
     # The slot also takes whatever a typed intent payload claims ('/greet{"language": "xx"}').
-    language = tracker.get_slot("language")
+    language = tracker.get_slot(Slot.LANGUAGE)
     return language if language in catalogue().languages() else DEFAULT_LANGUAGE
 
 

@@ -16,9 +16,9 @@ from pathlib import Path
 import yaml
 
 from bot.catalogue.repository import CatalogueRepository, ProductView
+from bot.contract import QuestionType
 
-QUESTION_TYPES = (
-    "ask_info", "ask_apply", "ask_cost", "ask_bring", "ask_duration", "make_appointment", "report_problem")
+QUESTION_TYPES = tuple(QuestionType)
 
 
 @dataclass

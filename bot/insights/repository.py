@@ -37,17 +37,18 @@ from pathlib import Path
 from sqlalchemy import and_, or_, select
 
 from bot import storage
+from bot.contract import HandoverReason, HandoverState, Slot
 from bot.insights import tables
 from bot.insights.clusters import Group, group_questions
 from bot.insights.periods import Period
 from bot.insights.tables import DEFAULT_LANGUAGE, Conversation, Turn, timestamp_of
 
 DEFAULT_LANGUAGES = ("nl", "en", "fr")
-SLOTS = ("product", "language", "handover", "handover_reason", "fallback_count")
+SLOTS = (Slot.PRODUCT, Slot.LANGUAGE, Slot.HANDOVER, Slot.HANDOVER_REASON, Slot.FALLBACK_COUNT)
 FALLBACK_INTENTS = ("nlu_fallback",)
 FALLBACK_ACTIONS = ("action_fallback",)
-STUCK_REASONS = ("not_understood", "stuck")
-HANDED_OVER = ("queued", "live", "callback", "closed")
+STUCK_REASONS = (HandoverReason.NOT_UNDERSTOOD, HandoverReason.STUCK)
+HANDED_OVER = tuple(state for state in HandoverState if state != HandoverState.OFFERED)
 # Slots carry over between sessions: events from a day before the period give the language
 # a conversation already had.
 LOOK_BACK_SECONDS = 86400
