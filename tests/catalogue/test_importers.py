@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.catalogue import sources
+from bot.catalogue import product_yaml, sources
 from bot.catalogue.errors import CatalogueError
 from bot.catalogue.importers.ipdc import import_ipdc
 from bot.catalogue.importers.plaintext import html_to_text, list_items, html_blocks, markdown_to_text
@@ -201,9 +201,24 @@ def test_sdg_file_format_of_written_files(knowledge):
     remove_products(knowledge, SDG_PRODUCTS)
     import_sdg(SDG_SAMPLE, knowledge)
     path = product_path(knowledge, "ventvergunning")
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    assert path.read_text(encoding="utf-8") == yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
-    assert "€" in path.read_text(encoding="utf-8")                                # allow_unicode
+    written = path.read_text(encoding="utf-8")
+    assert written == product_yaml.dump(yaml.safe_load(written))             # as the editors' console writes
+    assert "€" in written                                                      # unicode as it is
+
+
+def test_an_import_keeps_what_an_editor_wrote_around_the_texts_it_changes(knowledge):
+    path = product_path(knowledge, "toeristenbelasting")
+    edited = ("# Gecontroleerd door de redactie, maart.\nid: toeristenbelasting\ntexts:\n  nl:\n"
+              "    summary: 'Oude tekst.'  # wordt vervangen\n    who: \"Iedereen die kamers verhuurt.\"\n"
+              "synonyms:\n  nl: [logiesbelasting]  # uit de zoekvragen\n")
+    path.write_text(edited, encoding="utf-8")
+    report = import_sdg(SDG_SAMPLE, knowledge)
+    assert "toeristenbelasting" in report.updated
+    written = path.read_text(encoding="utf-8")
+    assert written.startswith("# Gecontroleerd door de redactie, maart.\n")
+    assert '    who: "Iedereen die kamers verhuurt."' in written                # quoting kept
+    assert "  nl: [logiesbelasting]  # uit de zoekvragen" in written           # flow style and comment kept
+    assert yaml.safe_load(written)["texts"]["nl"]["summary"] != "Oude tekst."  # the import's text
 
 
 def test_sdg_import_twice_is_idempotent(knowledge):

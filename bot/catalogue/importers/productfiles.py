@@ -17,8 +17,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 
+from bot.catalogue import product_yaml
 from bot.catalogue.atomic import write_text
 from bot.catalogue.errors import CatalogueError, SourceProblem
 from bot.catalogue.model import LIST_TEXT_FIELDS, TEXT_FIELDS, Product, slug
@@ -147,8 +147,14 @@ def _merge(existing: dict | None, update: ProductTexts) -> dict:
     return data
 
 
-def dump(data: dict) -> str:
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+def written(path: Path, merged: dict) -> str:
+    """The file's new text: the existing file with only what the import changed (its comments,
+    order and quoting stay, as the editors' console keeps them), or a new file."""
+    if not path.exists():
+        return product_yaml.dump(merged)
+    document = product_yaml.load(path.read_text(encoding="utf-8"))
+    product_yaml.update_in_place(document, merged)
+    return product_yaml.dump(document)
 
 
 @dataclass
@@ -194,7 +200,7 @@ def merge_and_write(updates: list[ProductTexts], context: Context, records: int)
         if existing is not None and merged == existing:
             plans.append(_Plan(update.product_id, path, None, False))
         else:
-            plans.append(_Plan(update.product_id, path, dump(merged), existing is None))
+            plans.append(_Plan(update.product_id, path, written(path, merged), existing is None))
     if problems:
         raise CatalogueError(problems)
     for language, ids in unconfigured.items():
