@@ -8,7 +8,8 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.products import OFFER_PERSON_AFTER
-from actions.shared import catalogue, language_of, municipality_values
+from actions.shared import language_of, latest_intent, latest_text, municipality_values
+from bot.contract import Slot
 
 # Intents answered by one fixed response each.
 RESPONSES = {
@@ -30,18 +31,18 @@ class ActionRespond(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         from bot.nlu.language import shows_frustration
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
-        if intent == "feedback" and shows_frustration(tracker.latest_message.get("text") or ""):
-            return [SlotSet("handover_reason", "frustration"), FollowupAction("action_offer_handover")]
+        intent = latest_intent(tracker)
+        if intent == "feedback" and shows_frustration(latest_text(tracker)):
+            return [SlotSet(Slot.HANDOVER_REASON, "frustration"), FollowupAction("action_offer_handover")]
         if intent == "out_of_scope":
             # Twice in a row "I cannot help with that" is as stuck as twice "I did not understand".
-            count = int(tracker.get_slot("fallback_count") or 0) + 1
+            count = int(tracker.get_slot(Slot.FALLBACK_COUNT) or 0) + 1
             if count >= OFFER_PERSON_AFTER:
-                return [SlotSet("fallback_count", 0), FollowupAction("action_offer_handover")]
+                return [SlotSet(Slot.FALLBACK_COUNT, 0), FollowupAction("action_offer_handover")]
             dispatcher.utter_message(response="utter_out_of_scope")
-            return [SlotSet("fallback_count", count)]
+            return [SlotSet(Slot.FALLBACK_COUNT, count)]
         dispatcher.utter_message(response=RESPONSES.get(intent, "utter_how_can_help"))
-        return [SlotSet("fallback_count", 0)]
+        return [SlotSet(Slot.FALLBACK_COUNT, 0)]
 
 
 class ActionWhereWhen(Action):
@@ -50,7 +51,7 @@ class ActionWhereWhen(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         dispatcher.utter_message(response="utter_where_when", **municipality_values(language_of(tracker)))
-        return [SlotSet("fallback_count", 0)]
+        return [SlotSet(Slot.FALLBACK_COUNT, 0)]
 
 
 class ActionChangeLanguage(Action):

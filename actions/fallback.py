@@ -13,9 +13,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import shared
 from actions.products import OFFER_PERSON_AFTER, clarification_buttons
-from actions.shared import catalogue, language_of
+from actions.shared import language_of, latest_text
 from bot.catalogue.decision import decide
+from bot.contract import Slot
 from bot.nlu.nonsense import is_nonsense
 
 
@@ -25,17 +27,17 @@ class ActionFallback(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         language = language_of(tracker)
-        count = int(tracker.get_slot("fallback_count") or 0) + 1
+        count = int(tracker.get_slot(Slot.FALLBACK_COUNT) or 0) + 1
         if count >= OFFER_PERSON_AFTER:
-            return [SlotSet("fallback_count", 0), FollowupAction("action_offer_handover")]
-        text = (tracker.latest_message.get("text") or "")
-        decision = decide(catalogue().resolve(text, language, limit=4)) if not is_nonsense(text) else None
+            return [SlotSet(Slot.FALLBACK_COUNT, 0), FollowupAction("action_offer_handover")]
+        text = latest_text(tracker)
+        decision = decide(shared.catalogue().resolve(text, language, limit=4)) if not is_nonsense(text) else None
         if decision and decision.answer:
-            return [SlotSet("fallback_count", 0), FollowupAction("action_answer_question")]
+            return [SlotSet(Slot.FALLBACK_COUNT, 0), FollowupAction("action_answer_question")]
         suggestions = decision.options[:3] if decision else []
         if suggestions:
             dispatcher.utter_message(response="utter_rephrase_suggestions",
                                      buttons=clarification_buttons(suggestions, domain, language))
         else:
             dispatcher.utter_message(response="utter_rephrase")
-        return [SlotSet("fallback_count", count)]
+        return [SlotSet(Slot.FALLBACK_COUNT, count)]

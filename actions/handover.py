@@ -9,28 +9,30 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ConversationPaused, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.shared import (STORE_ERRORS, catalogue, handover_store, language_of, municipality_values, response_text,
-                            supported_language_names, tell_not_saved)
+from actions import shared
 from actions.products import send_answer
+from actions.shared import (STORE_ERRORS, language_of, latest_intent, latest_text, municipality_values, response_text,
+                            supported_language_names, tell_not_saved)
 from bot.catalogue.decision import decide
+from bot.contract import HandoverReason, HandoverState, Slot
 from bot.handover.availability import OpeningHours, team_for
 
 # Why a person is offered, from what just happened; the reason travels with the handover.
 REASONS = {
-    "request_human": "asked",
-    "struggling": "not_digitally_confident",
-    "sensitive_situation": "sensitive",
-    "nlu_fallback": "not_understood",
-    "out_of_scope": "not_understood",
-    "unsupported_language": "language",
-    "feedback": "frustration",
+    "request_human": HandoverReason.ASKED,
+    "struggling": HandoverReason.NOT_DIGITALLY_CONFIDENT,
+    "sensitive_situation": HandoverReason.SENSITIVE,
+    "nlu_fallback": HandoverReason.NOT_UNDERSTOOD,
+    "out_of_scope": HandoverReason.NOT_UNDERSTOOD,
+    "unsupported_language": HandoverReason.LANGUAGE,
+    "feedback": HandoverReason.FRUSTRATION,
 }
 OFFER_RESPONSES = {
-    "sensitive": "utter_handover_offer_sensitive",
-    "not_understood": "utter_handover_offer_stuck",
-    "repeated_question": "utter_handover_offer_stuck",
-    "frustration": "utter_handover_offer_stuck",
-    "language": "utter_unsupported_language",
+    HandoverReason.SENSITIVE: "utter_handover_offer_sensitive",
+    HandoverReason.NOT_UNDERSTOOD: "utter_handover_offer_stuck",
+    HandoverReason.REPEATED_QUESTION: "utter_handover_offer_stuck",
+    HandoverReason.FRUSTRATION: "utter_handover_offer_stuck",
+    HandoverReason.LANGUAGE: "utter_unsupported_language",
 }
 PHONE = re.compile(r"^\+?[\d\s\-().]{9,20}$")
 EMAIL = re.compile(r"^[\w.+-]+@[\w-]+(\.[\w-]+)+$")
@@ -38,16 +40,16 @@ EMAIL = re.compile(r"^[\w.+-]+@[\w-]+(\.[\w-]+)+$")
 
 def offer_reason(tracker: Tracker) -> str:
     """Why a person is offered: from the message, or as set by the action that led here."""
-    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    intent = latest_intent(tracker)
     if intent in REASONS:
         return REASONS[intent]
-    return tracker.get_slot("handover_reason") or "stuck"
+    return tracker.get_slot(Slot.HANDOVER_REASON) or HandoverReason.STUCK
 
 
 def conversation_team(tracker: Tracker) -> str:
-    product_id = tracker.get_slot("product")
-    product = catalogue().product(product_id) if product_id else None
-    return team_for(product.theme if product else None, catalogue().municipality())
+    product_id = tracker.get_slot(Slot.PRODUCT)
+    product = shared.catalogue().product(product_id) if product_id else None
+    return team_for(product.theme if product else None, shared.catalogue().municipality())
 
 
 def transcript(tracker: Tracker) -> list[dict]:
@@ -63,8 +65,8 @@ def transcript(tracker: Tracker) -> list[dict]:
 
 
 def chat_available(team: str) -> bool:
-    hours = OpeningHours(catalogue().municipality())
-    return hours.options(datetime.now(timezone.utc), handover_store().staff_online(team)).chat
+    hours = OpeningHours(shared.catalogue().municipality())
+    return hours.options(datetime.now(timezone.utc), shared.handover_store().staff_online(team)).chat
 
 
 class ActionOfferHandover(Action):
@@ -88,14 +90,15 @@ class ActionOfferHandover(Action):
         if reason == "sensitive":
             # "mijn vader is overleden, wat moet ik regelen": the person is offered, and the
             # service the situation clearly calls for is answered at once as well.
-            product = decide(catalogue().resolve(tracker.latest_message.get("text") or "", language)).answer
+            product = decide(shared.catalogue().resolve(latest_text(tracker), language)).answer
             if product:
                 answered = send_answer(dispatcher, product, language, "ask_info")
         if not chat:
             dispatcher.utter_message(response="utter_handover_chat_unavailable")
         dispatcher.utter_message(buttons=[{"title": response_text(domain, name, language), "payload": payload}
                                           for name, payload in buttons])
-        return [*answered, SlotSet("handover", "offered"), SlotSet("handover_reason", reason), SlotSet("fallback_count", 0)]
+        return [*answered, SlotSet(Slot.HANDOVER, HandoverState.OFFERED), SlotSet(Slot.HANDOVER_REASON, reason),
+                SlotSet(Slot.FALLBACK_COUNT, 0)]
 
 
 class ActionStartChatHandover(Action):
@@ -111,12 +114,12 @@ class ActionStartChatHandover(Action):
                 {"title": response_text(domain, "utter_button_phone", language), "payload": "/handover_phone"}])
             return []
         try:
-            handover_store().open_handover(tracker.sender_id, team, language, tracker.get_slot("product"),
-                                           tracker.get_slot("handover_reason") or "asked", transcript(tracker))
+            shared.handover_store().open_handover(tracker.sender_id, team, language, tracker.get_slot(Slot.PRODUCT),
+                                           tracker.get_slot(Slot.HANDOVER_REASON) or HandoverReason.ASKED, transcript(tracker))
         except STORE_ERRORS as error:
             return tell_not_saved(dispatcher, language, "a chat handover", error)
         dispatcher.utter_message(response="utter_handover_queued")
-        return [SlotSet("handover", "queued"), ConversationPaused()]
+        return [SlotSet(Slot.HANDOVER, HandoverState.QUEUED), ConversationPaused()]
 
 
 class ActionHandoverInfo(Action):
@@ -129,13 +132,13 @@ class ActionHandoverInfo(Action):
         return "action_handover_info"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        intent = latest_intent(tracker)
         language = language_of(tracker)
-        municipality = catalogue().municipality()
+        municipality = shared.catalogue().municipality()
         values = municipality_values(language, channel="phone")
         values["appointment_url"] = municipality.get("appointment_url") or municipality.get("website", "")
         dispatcher.utter_message(response=self.RESPONSES.get(intent, "utter_handover_phone"), **values)
-        return [SlotSet("handover", None)]
+        return [SlotSet(Slot.HANDOVER, None)]
 
 
 class ValidateCallbackForm(FormValidationAction):
@@ -166,19 +169,19 @@ class ActionRequestCallback(Action):
         return "action_request_callback"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
-        contact = tracker.get_slot("callback_contact") or ""
+        contact = tracker.get_slot(Slot.CALLBACK_CONTACT) or ""
         try:
-            handover_store().request_callback(
-                tracker.sender_id, tracker.get_slot("callback_name") or "", contact,
-                "email" if "@" in contact else "phone", tracker.get_slot("callback_moment") or "",
-                conversation_team(tracker), language_of(tracker), tracker.get_slot("product"))
+            shared.handover_store().request_callback(
+                tracker.sender_id, tracker.get_slot(Slot.CALLBACK_NAME) or "", contact,
+                "email" if "@" in contact else "phone", tracker.get_slot(Slot.CALLBACK_MOMENT) or "",
+                conversation_team(tracker), language_of(tracker), tracker.get_slot(Slot.PRODUCT))
         except STORE_ERRORS as error:
             # The citizen's details stay in the slots; the answer says so and gives the phone number.
             return tell_not_saved(dispatcher, language_of(tracker), "a callback request", error)
         dispatcher.utter_message(response="utter_callback_confirmed")
         # The details are in the callback list; the conversation's slots need not keep them.
-        return [SlotSet("handover", "callback"), SlotSet("callback_name", None),
-                SlotSet("callback_contact", None), SlotSet("callback_moment", None)]
+        return [SlotSet(Slot.HANDOVER, HandoverState.CALLBACK), SlotSet(Slot.CALLBACK_NAME, None),
+                SlotSet(Slot.CALLBACK_CONTACT, None), SlotSet(Slot.CALLBACK_MOMENT, None)]
 
 
 class ActionRelayStaffMessage(Action):
@@ -189,11 +192,11 @@ class ActionRelayStaffMessage(Action):
         return "action_relay_staff_message"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
-        text = tracker.get_slot("staff_message")
+        text = tracker.get_slot(Slot.STAFF_MESSAGE)
         if text:
             dispatcher.utter_message(json_message={"type": "staff_message", "text": text,
-                                                   "staff_name": tracker.get_slot("staff_name") or ""})
-        return [SlotSet("staff_message", None)]
+                                                   "staff_name": tracker.get_slot(Slot.STAFF_NAME) or ""})
+        return [SlotSet(Slot.STAFF_MESSAGE, None)]
 
 
 class ActionHandoverClosed(Action):
@@ -203,7 +206,7 @@ class ActionHandoverClosed(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         dispatcher.utter_message(response="utter_handover_closed", buttons=[
             {"title": str(score), "payload": '/rate{"score":%d}' % score} for score in range(1, 6)])
-        return [SlotSet("handover", "closed"), SlotSet("handover_reason", None)]
+        return [SlotSet(Slot.HANDOVER, HandoverState.CLOSED), SlotSet(Slot.HANDOVER_REASON, None)]
 
 
 class ActionStoreRating(Action):
@@ -211,9 +214,9 @@ class ActionStoreRating(Action):
         return "action_store_rating"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
-        score = next((e.get("value") for e in tracker.latest_message.get("entities", []) if e.get("entity") == "score"), None)
+        score = next(tracker.get_latest_entity_values("score"), None)
         try:
-            handover_store().set_satisfaction(tracker.sender_id, int(score))
+            shared.handover_store().set_satisfaction(tracker.sender_id, int(score))
         except (TypeError, ValueError):
             pass
         except STORE_ERRORS as error:

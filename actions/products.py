@@ -8,9 +8,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.shared import catalogue, language_of, response_text
+from actions import shared
+from actions.shared import language_of, latest_intent, latest_text, response_text
 from bot.answers import QUESTION_TYPES, plan_product_answer
 from bot.catalogue.decision import MAX_OPTIONS, decide
+from bot.contract import Slot
 
 # The same question again (this similar to the previous message) means the answer did not help.
 REPEATED_SIMILARITY = 85
@@ -21,10 +23,10 @@ OFFER_PERSON_AFTER = 2
 
 
 def question_type(tracker: Tracker) -> str:
-    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    intent = latest_intent(tracker)
     if intent in QUESTION_TYPES:
         return intent
-    return tracker.get_slot("question") or "ask_info"
+    return tracker.get_slot(Slot.QUESTION) or "ask_info"
 
 
 def choose_product_payload(product_id: str) -> str:
@@ -42,18 +44,18 @@ def asked_again(tracker: Tracker) -> bool:
     """The citizen sends (nearly) the same question as their previous message."""
     from rapidfuzz import fuzz
     texts = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
-    current = tracker.latest_message.get("text") or ""
+    current = latest_text(tracker)
     previous = texts[-2] if len(texts) >= 2 and texts[-1] == current else (texts[-1] if texts and texts[-1] != current else "")
     return len(current.split()) >= 3 and bool(previous) and fuzz.token_sort_ratio(current.lower(), previous.lower()) >= REPEATED_SIMILARITY
 
 
 def send_answer(dispatcher: CollectingDispatcher, product_id: str, language: str, question: str,
                 tracker: Tracker | None = None) -> list:
-    for utterance in plan_product_answer(catalogue(), product_id, language, question):
+    for utterance in plan_product_answer(shared.catalogue(), product_id, language, question):
         dispatcher.utter_message(response=utterance.response, **utterance.values)
-    events = [SlotSet("product", product_id), SlotSet("question", question), SlotSet("fallback_count", 0)]
+    events = [SlotSet(Slot.PRODUCT, product_id), SlotSet(Slot.QUESTION, question), SlotSet(Slot.FALLBACK_COUNT, 0)]
     if tracker is not None and asked_again(tracker):
-        events += [SlotSet("handover_reason", "repeated_question"), FollowupAction("action_offer_handover")]
+        events += [SlotSet(Slot.HANDOVER_REASON, "repeated_question"), FollowupAction("action_offer_handover")]
     return events
 
 
@@ -65,9 +67,9 @@ class ActionAnswerQuestion(Action):
         language = language_of(tracker)
         question = question_type(tracker)
         # The question type only chooses what to say about a product; the words choose the product.
-        matches = catalogue().resolve(tracker.latest_message.get("text") or "", language, limit=MAX_OPTIONS + 1)
+        matches = shared.catalogue().resolve(latest_text(tracker), language, limit=MAX_OPTIONS + 1)
         decision = decide(matches)
-        current = tracker.get_slot("product")
+        current = tracker.get_slot(Slot.PRODUCT)
         if current and decision.answer and matches[0].score < FOLLOW_UP_BAR:
             # "kan dat ook online?" names no product: a weak match is not a new subject.
             return send_answer(dispatcher, current, language, question, tracker)
@@ -84,13 +86,13 @@ class ActionAnswerQuestion(Action):
         if decision.options:
             dispatcher.utter_message(response="utter_clarify_product",
                                      buttons=clarification_buttons(decision.options, domain, language))
-            return [SlotSet("question", question)]
+            return [SlotSet(Slot.QUESTION, question)]
         # Neither a product nor context: the question was not understood, whatever the intent.
-        misunderstood = int(tracker.get_slot("fallback_count") or 0) + 1
+        misunderstood = int(tracker.get_slot(Slot.FALLBACK_COUNT) or 0) + 1
         if misunderstood >= OFFER_PERSON_AFTER:
-            return [SlotSet("question", question), SlotSet("fallback_count", 0), FollowupAction("action_offer_handover")]
+            return [SlotSet(Slot.QUESTION, question), SlotSet(Slot.FALLBACK_COUNT, 0), FollowupAction("action_offer_handover")]
         dispatcher.utter_message(response="utter_ask_which_product")
-        return [SlotSet("question", question), SlotSet("fallback_count", misunderstood)]
+        return [SlotSet(Slot.QUESTION, question), SlotSet(Slot.FALLBACK_COUNT, misunderstood)]
 
 
 class ActionChooseProduct(Action):
@@ -100,8 +102,8 @@ class ActionChooseProduct(Action):
         return "action_choose_product"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
-        chosen = next((e.get("value") for e in tracker.latest_message.get("entities", []) if e.get("entity") == "product"), None)
-        if not chosen or not catalogue().exists(chosen):
+        chosen = next(tracker.get_latest_entity_values("product"), None)
+        if not chosen or not shared.catalogue().exists(chosen):
             dispatcher.utter_message(response="utter_ask_which_product")
             return []
-        return send_answer(dispatcher, chosen, language_of(tracker), tracker.get_slot("question") or "ask_info")
+        return send_answer(dispatcher, chosen, language_of(tracker), tracker.get_slot(Slot.QUESTION) or "ask_info")

@@ -8,8 +8,10 @@ from typing import Any
 from rasa_sdk import Tracker
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.answers import DomainResponses
 from bot.catalogue.paths import database_path
 from bot.catalogue.repository import CatalogueRepository
+from bot.contract import Slot
 
 logger = logging.getLogger(__name__)
 # Failures of the app's database as the actions see them: SQLAlchemy's errors, and the
@@ -25,19 +27,26 @@ def catalogue() -> CatalogueRepository:
     return CatalogueRepository(database_path())
 
 
+def latest_intent(tracker: Tracker) -> str | None:
+    """The latest message's intent as the NLU pipeline left it, nlu_fallback included. Not
+    rasa_sdk's get_intent_of_latest_message(): that reads the ranking, which the project's router
+    (bot.nlu.components.ClearProductRouter) does not rewrite when it changes the intent."""
+    return (tracker.latest_message.get("intent") or {}).get("name")
+
+
+def latest_text(tracker: Tracker) -> str:
+    return tracker.latest_message.get("text") or ""
+
+
 def language_of(tracker: Tracker) -> str:
     # The slot also takes whatever a typed intent payload claims ('/greet{"language": "xx"}').
-    language = tracker.get_slot("language")
+    language = tracker.get_slot(Slot.LANGUAGE)
     return language if language in catalogue().languages() else DEFAULT_LANGUAGE
 
 
 def response_text(domain: dict[str, Any], name: str, language: str) -> str:
     """The text of a domain response in `language` (for button titles, which Rasa does not localise)."""
-    variations = domain.get("responses", {}).get(name, [])
-    for variation in variations:
-        if any(c.get("name") == "language" and c.get("value") == language for c in variation.get("condition", []) or []):
-            return variation["text"]
-    return next((v["text"] for v in variations if not v.get("condition")), name)
+    return DomainResponses(domain.get("responses", {})).text(name, language) or name
 
 
 def municipality_values(language: str, channel: str | None = None) -> dict[str, str]:

@@ -16,9 +16,9 @@ from pathlib import Path
 import yaml
 
 from bot.catalogue.repository import CatalogueRepository, ProductView
+from bot.contract import QuestionType
 
-QUESTION_TYPES = (
-    "ask_info", "ask_apply", "ask_cost", "ask_bring", "ask_duration", "make_appointment", "report_problem")
+QUESTION_TYPES = tuple(QuestionType)
 
 
 @dataclass
@@ -132,21 +132,22 @@ def _duration(product: ProductView, facts: dict) -> list[Utterance]:
 
 # ── rendering outside Rasa (editor tools, previews) ────────────────────────────────────────────
 class DomainResponses:
-    """domain.yml's responses, read once, and the variation Rasa would choose for a language:
-    the one whose condition is that `language` slot value, else the one without a condition."""
+    """domain.yml's responses and the variation Rasa would choose for a language: the one whose
+    condition is that `language` slot value, else the one without a condition. One rule for the
+    editor tools (the file, read once) and the actions (the domain Rasa sends with each call)."""
 
-    def __init__(self, domain_path: Path):
-        self.responses = yaml.safe_load(domain_path.read_text(encoding="utf-8"))["responses"]
+    def __init__(self, responses: dict):
+        self.responses = responses or {}
 
     @classmethod
     @functools.lru_cache(maxsize=None)
-    def of(cls, domain_path: Path) -> "DomainResponses":
-        return cls(domain_path)
+    def from_file(cls, domain_path: Path) -> "DomainResponses":
+        return cls(yaml.safe_load(domain_path.read_text(encoding="utf-8"))["responses"])
 
     def text(self, response: str, language: str) -> str | None:
-        variations = self.responses.get(response, [])
+        variations = self.responses.get(response) or []
         chosen = next((v for v in variations if any(
-            c.get("name") == "language" and c.get("value") == language for c in v.get("condition", []))), None)
+            c.get("name") == "language" and c.get("value") == language for c in v.get("condition") or [])), None)
         chosen = chosen or next((v for v in variations if not v.get("condition")), None)
         return chosen["text"] if chosen else None
 
@@ -154,7 +155,7 @@ class DomainResponses:
 def render_plan(plan: list[Utterance], language: str, domain_path: Path | None = None) -> str:
     """Text of a plan, choosing each response's variation for `language` as Rasa does."""
     from bot.settings import PROJECT_DIR
-    responses = DomainResponses.of(domain_path or PROJECT_DIR / "domain.yml")
+    responses = DomainResponses.from_file(domain_path or PROJECT_DIR / "domain.yml")
     paragraphs = []
     for utterance in plan:
         template = responses.text(utterance.response, language)

@@ -32,8 +32,8 @@ def cmd_build(args) -> int:
 def cmd_import_upl(args) -> int:
     from bot.catalogue.importers.upl import import_upl
     report = import_upl(args.file, args.sources, args.sdg)
-    print(f"{args.sources}/upl.csv: {report['products']} products")
-    for product_id in report["kept_from_previous"]:
+    print(f"{args.sources}/upl.csv: {report.products} products")
+    for product_id in report.kept_from_previous:
         print(f"  kept (no longer in the UPL, but has municipal texts): {product_id}")
     return 0
 
@@ -48,12 +48,16 @@ def cmd_import_ipdc(args) -> int:
     return _print_import(import_ipdc(args.file, args.sources))
 
 
-def _print_import(report: dict) -> int:
-    print(f"{report['records']} records: {len(report['created'])} products created, {len(report['updated'])} updated")
-    for product_id in report["created"]:
+def _print_import(report) -> int:
+    """An ImportReport: what changed, then what was skipped and why."""
+    print(f"{report.records} records: {len(report.created)} products created, {len(report.updated)} updated, "
+          f"{len(report.unchanged)} unchanged, {len(report.skipped)} skipped")
+    for product_id in report.created:
         print(f"  created: {product_id}")
-    for product_id in report["updated"]:
+    for product_id in report.updated:
         print(f"  updated: {product_id}")
+    for reason in report.skipped:
+        print(f"  skipped: {reason}")
     return 0
 
 

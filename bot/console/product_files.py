@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-import io
 
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
 
+from bot.catalogue import product_yaml
 from bot.catalogue import text as catalogue_text
 from bot.catalogue.model import LIST_TEXT_FIELDS, TEXT_FIELDS
 from bot.console.labels import label
@@ -35,20 +34,11 @@ class ConflictError(EditError):
 
 
 # ── the product file: YAML that keeps its layout ──────────────────────────────────────────────
-def _yaml() -> YAML:
-    """Round-trip YAML set up as the product files are written: unchanged parts stay byte for byte."""
-    yaml = YAML(typ="rt")
-    yaml.width = 4096
-    yaml.preserve_quotes = True
-    yaml.indent(mapping=2, sequence=2, offset=0)
-    return yaml
-
-
 def load_mapping(content: str | None, product_id: str) -> CommentedMap:
     if content is None:
         return CommentedMap([("id", product_id)])
     try:
-        data = _yaml().load(content)
+        data = product_yaml.load(content)
     except Exception as error:   # ruamel raises several error types for broken YAML
         raise EditError(f"het bestand is geen geldige YAML: {error}") from None
     if not isinstance(data, CommentedMap):
@@ -57,9 +47,7 @@ def load_mapping(content: str | None, product_id: str) -> CommentedMap:
 
 
 def dump(data: CommentedMap) -> str:
-    buffer = io.StringIO()
-    _yaml().dump(data, buffer)
-    return buffer.getvalue()
+    return product_yaml.dump(data)
 
 
 def clean_text(value: str) -> str:

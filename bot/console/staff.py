@@ -20,6 +20,7 @@ from bot.console.labels import label
 from bot.console.rasa_client import RasaClient, RasaUnavailable
 from bot.console.sessions import COOKIE, Sessions
 from bot.console.throttle import LoginThrottle
+from bot.contract import HandoverState, HandoverStatus
 from bot.handover.store import HandoverStore
 from bot.web.limits import client_address
 
@@ -151,7 +152,7 @@ def create_blueprint(store: HandoverStore, rasa: RasaClient, catalogue, secure_c
     # ── one conversation ───────────────────────────────────────────────────────────────────
     async def sync_citizen_messages(handover: dict) -> None:
         """Citizen messages arrive in Rasa's tracker (the conversation is paused there)."""
-        if handover["status"] == "closed":
+        if handover["status"] == HandoverStatus.CLOSED:
             return
         tracker = await rasa.tracker(handover["conversation_id"])
         since = datetime.fromisoformat(handover["created_at"]).timestamp() - 1
@@ -207,7 +208,7 @@ def create_blueprint(store: HandoverStore, rasa: RasaClient, catalogue, secure_c
         except ValueError:
             return refuse(request, 409, "changed")
         try:
-            await rasa.set_slots(handover["conversation_id"], handover="live")
+            await rasa.set_slots(handover["conversation_id"], handover=HandoverState.LIVE)
         except RasaUnavailable:
             return refuse(request, 502, "claimed_not_told")
         return response.redirect(f"/staff/handovers/{handover_id}")
@@ -217,7 +218,7 @@ def create_blueprint(store: HandoverStore, rasa: RasaClient, catalogue, secure_c
     async def reply(request: Request, handover_id: str):
         handover = handover_or_404(handover_id, request.ctx.user)
         text = ((request.form or {}).get("text") or "").strip()
-        if handover is None or handover["status"] != "live" or handover["claimed_by"] != request.ctx.user["username"]:
+        if handover is None or handover["status"] != HandoverStatus.LIVE or handover["claimed_by"] != request.ctx.user["username"]:
             return refuse(request, 409, "claim_first")
         if not text or len(text) > MAX_REPLY:
             return refuse(request, 400, "reply_length", limit=MAX_REPLY)

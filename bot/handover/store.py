@@ -15,9 +15,10 @@ from sqlalchemy import delete, select, true, update
 from sqlalchemy.engine import Engine
 
 from bot import storage
+from bot.contract import HandoverStatus
 from bot.storage import callbacks, handover_messages, handovers, staff
 
-STATUSES = ("queued", "live", "closed")
+STATUSES = tuple(HandoverStatus)
 CALLBACK_STATUSES = ("open", "done", "cancelled")
 ROLES = ("staff", "editor", "admin")
 PRESENCE_WINDOW = timedelta(minutes=2)
@@ -63,7 +64,8 @@ class HandoverStore:
         existing = self.active_for_conversation(conversation_id)
         if existing:
             return existing
-        handover = {"id": str(uuid.uuid4()), "conversation_id": conversation_id, "team": team, "status": "queued",
+        handover = {"id": str(uuid.uuid4()), "conversation_id": conversation_id, "team": team,
+                    "status": HandoverStatus.QUEUED.value,
                     "language": language, "product": product, "reason": reason, "created_at": stamp()}
         with self.engine.begin() as connection:
             connection.execute(handovers.insert().values(handover))
@@ -77,7 +79,7 @@ class HandoverStore:
 
     def active_for_conversation(self, conversation_id: str) -> dict | None:
         return self._one(select(handovers)
-                         .where(handovers.c.conversation_id == conversation_id, handovers.c.status != "closed")
+                         .where(handovers.c.conversation_id == conversation_id, handovers.c.status != HandoverStatus.CLOSED)
                          .order_by(handovers.c.created_at.desc()).limit(1))
 
     def latest_for_conversation(self, conversation_id: str) -> dict | None:
@@ -85,20 +87,23 @@ class HandoverStore:
                          .order_by(handovers.c.created_at.desc()).limit(1))
 
     def queue(self, teams: list[str] | None = None, include_live: bool = True) -> list[dict]:
-        statuses = ("queued", "live") if include_live else ("queued",)
+        statuses = (HandoverStatus.QUEUED, HandoverStatus.LIVE) if include_live else (HandoverStatus.QUEUED,)
         query = select(handovers).where(handovers.c.status.in_(statuses))
         if teams:
             query = query.where(handovers.c.team.in_(teams))
         return self._all(query.order_by(handovers.c.created_at))
 
     def claim(self, handover_id: str, username: str) -> dict:
-        return self._change(handover_id, ("queued",), {"status": "live", "claimed_by": username, "claimed_at": stamp()})
+        return self._change(handover_id, (HandoverStatus.QUEUED,),
+                            {"status": HandoverStatus.LIVE.value, "claimed_by": username, "claimed_at": stamp()})
 
     def transfer(self, handover_id: str, team: str) -> dict:
-        return self._change(handover_id, ("queued", "live"), {"team": team, "status": "queued", "claimed_by": None})
+        return self._change(handover_id, (HandoverStatus.QUEUED, HandoverStatus.LIVE),
+                            {"team": team, "status": HandoverStatus.QUEUED.value, "claimed_by": None})
 
     def close(self, handover_id: str) -> dict:
-        return self._change(handover_id, ("queued", "live"), {"status": "closed", "closed_at": stamp()})
+        return self._change(handover_id, (HandoverStatus.QUEUED, HandoverStatus.LIVE),
+                            {"status": HandoverStatus.CLOSED.value, "closed_at": stamp()})
 
     def _change(self, handover_id: str, statuses: tuple[str, ...], values: dict) -> dict:
         """Changes a handover only while it has one of `statuses`, checked by the UPDATE itself:

@@ -29,8 +29,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from itertools import groupby
 from pathlib import Path
@@ -38,21 +37,21 @@ from pathlib import Path
 from sqlalchemy import and_, or_, select
 
 from bot import storage
-from bot.handover.privacy import redact
-from bot.insights.clusters import Group, Question, group_questions
-from bot.insights.periods import Period, week_of, week_of_iso
+from bot.contract import HandoverReason, HandoverState, Slot
+from bot.insights import tables
+from bot.insights.clusters import Group, group_questions
+from bot.insights.periods import Period
+from bot.insights.tables import DEFAULT_LANGUAGE, Conversation, Turn, timestamp_of
 
-DEFAULT_LANGUAGE = "nl"              # the domain's initial value of the `language` slot
 DEFAULT_LANGUAGES = ("nl", "en", "fr")
-SLOTS = ("product", "language", "handover", "handover_reason", "fallback_count")
+SLOTS = (Slot.PRODUCT, Slot.LANGUAGE, Slot.HANDOVER, Slot.HANDOVER_REASON, Slot.FALLBACK_COUNT)
 FALLBACK_INTENTS = ("nlu_fallback",)
 FALLBACK_ACTIONS = ("action_fallback",)
-STUCK_REASONS = ("not_understood", "stuck")
-HANDED_OVER = ("queued", "live", "callback", "closed")
+STUCK_REASONS = (HandoverReason.NOT_UNDERSTOOD, HandoverReason.STUCK)
+HANDED_OVER = tuple(state for state in HandoverState if state != HandoverState.OFFERED)
 # Slots carry over between sessions: events from a day before the period give the language
 # a conversation already had.
 LOOK_BACK_SECONDS = 86400
-MAX_QUESTION = 300
 TOP_PRODUCTS = 15
 
 
@@ -93,43 +92,7 @@ def _margin(start: float, end: float) -> list[str]:
 
 
 def _within(rows, start: float, end: float) -> list[dict]:
-    return [row for row in rows if (moment := _timestamp(row["created_at"])) is not None and start <= moment < end]
-
-
-def _timestamp(stamp: str | None) -> float | None:
-    try:
-        moment = datetime.fromisoformat(stamp or "")
-    except ValueError:
-        return None
-    return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).timestamp()
-
-
-@dataclass
-class _Turn:
-    timestamp: float
-    text: str
-    language: str
-    unanswered: bool = False
-
-    @property
-    def is_payload(self) -> bool:          # a button ("/choose_product{...}"), not typed words
-        return self.text.startswith("/")
-
-
-@dataclass
-class _Conversation:
-    turns: list[_Turn] = field(default_factory=list)
-    products: list[tuple[float, str, str]] = field(default_factory=list)   # (timestamp, language, product)
-    handovers: list[tuple[float, str, str | None]] = field(default_factory=list)   # (timestamp, state, reason)
-
-    @property
-    def language(self) -> str:
-        counts = Counter(t.language for t in self.turns)
-        return min(counts, key=lambda lang: (-counts[lang], lang)) if counts else DEFAULT_LANGUAGE
-
-    @property
-    def week(self) -> str:
-        return week_of(self.turns[0].timestamp)
+    return [row for row in rows if (moment := timestamp_of(row["created_at"])) is not None and start <= moment < end]
 
 
 @dataclass
@@ -207,12 +170,12 @@ class InsightsRepository:
         def wanted(week: str | None, lang: str | None) -> bool:
             return period.contains(week) and (language is None or lang == language)
 
-        questions = self._questions(conversations, feedback, wanted)
-        unanswered = self._unanswered_table(questions, wanted)
-        products = self._products_table(conversations, wanted)
-        containment = self._containment_table(conversations, handover_rows, callback_rows, wanted)
-        handovers = self._handovers_table(conversations, handover_rows, callback_rows, wanted)
-        satisfaction = self._satisfaction_table(handover_rows, feedback, conversations, wanted)
+        questions = tables.questions(conversations, feedback, wanted)
+        unanswered = tables.unanswered_table(questions, wanted)
+        products = tables.products_table(conversations, wanted)
+        containment = tables.containment_table(conversations, handover_rows, callback_rows, wanted)
+        handovers = tables.handovers_table(conversations, handover_rows, callback_rows, wanted)
+        satisfaction = tables.satisfaction_table(handover_rows, feedback, conversations, wanted)
         groups = [GroupRow(g, self.suggest(g.representative, g.language) if suggest else [])
                   for g in group_questions(questions)]
 
@@ -251,7 +214,7 @@ class InsightsRepository:
             return []
 
     # ── reading the sources ────────────────────────────────────────────────────────────────
-    def _conversations(self, start: float, end: float) -> dict[str, _Conversation]:
+    def _conversations(self, start: float, end: float) -> dict[str, Conversation]:
         engine = _reader(self.tracker_url, "events")
         if engine is None:
             return {}
@@ -268,9 +231,9 @@ class InsightsRepository:
         # Grouped by conversation, each in the order of its events; sorted here rather than in SQL,
         # where the order of sender ids would depend on the database's collation.
         rows.sort(key=lambda row: row[0])
-        conversations: dict[str, _Conversation] = {}
+        conversations: dict[str, Conversation] = {}
         for sender_id, events in groupby(rows, key=lambda r: r[0]):
-            conversation = _Conversation()
+            conversation = Conversation()
             language, reason, turn = DEFAULT_LANGUAGE, None, None
             for _, type_name, timestamp, intent, action, data in events:
                 timestamp = timestamp or 0.0
@@ -280,7 +243,7 @@ class InsightsRepository:
                 except ValueError:
                     event = {}
                 if type_name == "user":
-                    turn = _Turn(timestamp, str(event.get("text") or ""), language) if inside else None
+                    turn = Turn(timestamp, str(event.get("text") or ""), language) if inside else None
                     if turn is not None:
                         conversation.turns.append(turn)
                         turn.unanswered = intent in FALLBACK_INTENTS
@@ -326,111 +289,3 @@ class InsightsRepository:
             return []
         return _created_between(engine, storage.feedback, start, end, (
             "created_at", "conversation_id", "vote", "product", "language"))
-
-    # ── the tables ─────────────────────────────────────────────────────────────────────────
-    @staticmethod
-    def _questions(conversations: dict[str, _Conversation], feedback: list[dict], wanted) -> list[Question]:
-        questions = []
-        for conversation in conversations.values():
-            for turn in conversation.turns:
-                week = week_of(turn.timestamp)
-                if turn.unanswered and not turn.is_payload and turn.text.strip() and wanted(week, turn.language):
-                    questions.append(Question(redact(turn.text.strip())[:MAX_QUESTION], turn.language, week, "fallback"))
-        for row in feedback:
-            if row["vote"] != "down":
-                continue
-            conversation = conversations.get(row["conversation_id"])
-            moment = _timestamp(row["created_at"])
-            # Older votes were stored in whole seconds: their question can be up to a second later.
-            slack = 0.0 if "." in (row["created_at"] or "") else 1.0
-            turns = [t for t in (conversation.turns if conversation else [])
-                     if not t.is_payload and t.text.strip() and moment is not None and t.timestamp <= moment + slack]
-            language = row["language"] or (conversation.language if conversation else DEFAULT_LANGUAGE)
-            week = week_of_iso(row["created_at"])
-            if turns and wanted(week, language):
-                questions.append(Question(redact(turns[-1].text.strip())[:MAX_QUESTION], language, week,
-                                          "thumbs_down", row["product"]))
-        return questions
-
-    @staticmethod
-    def _unanswered_table(questions: list[Question], wanted) -> list[dict]:
-        counts: dict[tuple, Counter] = defaultdict(Counter)
-        for question in questions:
-            counts[(question.week, question.language)][question.source] += 1
-        return [{"week": week, "language": language, "not_understood": c["fallback"], "thumbs_down": c["thumbs_down"]}
-                for (week, language), c in sorted(counts.items())]
-
-    @staticmethod
-    def _products_table(conversations: dict[str, _Conversation], wanted) -> list[dict]:
-        questions: Counter = Counter()
-        senders: dict[tuple, set] = defaultdict(set)
-        for sender_id, conversation in conversations.items():
-            for timestamp, language, product in conversation.products:
-                key = (week_of(timestamp), language, product)
-                if wanted(key[0], language):
-                    questions[key] += 1
-                    senders[key].add(sender_id)
-        return [{"week": w, "language": l, "product": p, "questions": n, "conversations": len(senders[(w, l, p)])}
-                for (w, l, p), n in sorted(questions.items())]
-
-    @staticmethod
-    def _containment_table(conversations, handover_rows, callback_rows, wanted) -> list[dict]:
-        with_person = {r["conversation_id"] for r in handover_rows} | {r["conversation_id"] for r in callback_rows}
-        table: dict[tuple, dict] = {}
-        for sender_id, conversation in conversations.items():
-            key = (conversation.week, conversation.language)
-            if not wanted(*key):
-                continue
-            row = table.setdefault(key, {"week": key[0], "language": key[1], "conversations": 0, "handed_over": 0})
-            row["conversations"] += 1
-            row["handed_over"] += bool(conversation.handovers or sender_id in with_person)
-        for row in table.values():
-            row["contained"] = row["conversations"] - row["handed_over"]
-            row["containment"] = round(row["contained"] / row["conversations"], 4)
-            row["handover_rate"] = round(row["handed_over"] / row["conversations"], 4)
-        return [table[k] for k in sorted(table)]
-
-    @staticmethod
-    def _handovers_table(conversations, handover_rows, callback_rows, wanted) -> list[dict]:
-        counts: Counter = Counter()
-        for row in handover_rows:
-            key = (week_of_iso(row["created_at"]), row["language"] or DEFAULT_LANGUAGE, "chat",
-                   row["reason"] or "unknown", row["team"] or "unknown")
-            if wanted(key[0], key[1]):
-                counts[key] += 1
-        for row in callback_rows:
-            conversation = conversations.get(row["conversation_id"])
-            reasons = [r for _, state, r in (conversation.handovers if conversation else []) if state == "callback"]
-            key = (week_of_iso(row["created_at"]), row["language"] or DEFAULT_LANGUAGE, "callback",
-                   (reasons[-1] if reasons else None) or "unknown", row["team"] or "unknown")
-            if wanted(key[0], key[1]):
-                counts[key] += 1
-        return [{"week": w, "language": l, "kind": k, "reason": r, "team": t, "count": n}
-                for (w, l, k, r, t), n in sorted(counts.items())]
-
-    @staticmethod
-    def _satisfaction_table(handover_rows, feedback, conversations, wanted) -> list[dict]:
-        table: dict[tuple, dict] = {}
-
-        def row_for(week, language):
-            return table.setdefault((week, language), {
-                "week": week, "language": language, "scores": 0, "average": None,
-                **{f"score_{n}": 0 for n in range(1, 6)}, "thumbs_up": 0, "thumbs_down": 0})
-
-        for handover in handover_rows:
-            score = handover["satisfaction"]
-            week, language = week_of_iso(handover["created_at"]), handover["language"] or DEFAULT_LANGUAGE
-            if isinstance(score, int) and 1 <= score <= 5 and wanted(week, language):
-                row = row_for(week, language)
-                row["scores"] += 1
-                row[f"score_{score}"] += 1
-        for vote in feedback:
-            conversation = conversations.get(vote["conversation_id"])
-            language = vote["language"] or (conversation.language if conversation else DEFAULT_LANGUAGE)
-            week = week_of_iso(vote["created_at"])
-            if vote["vote"] in ("up", "down") and wanted(week, language):
-                row_for(week, language)[f"thumbs_{vote['vote']}"] += 1
-        for row in table.values():
-            if row["scores"]:
-                row["average"] = round(sum(n * row[f"score_{n}"] for n in range(1, 6)) / row["scores"], 2)
-        return [table[k] for k in sorted(table)]

@@ -14,12 +14,19 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "trackers"
 
 
 @pytest.fixture(autouse=True)
-def action_catalogue(monkeypatch, catalogue_db):
+def action_catalogue(monkeypatch, catalogue_db, tmp_path):
+    """Every action reaches the catalogue and the handover store through actions.shared, so one
+    patch serves them all. The environment points at the test's databases too: code that opened
+    its own would find them there, never build/."""
+    monkeypatch.setenv("CATALOGUE_DB", str(catalogue_db))
+    monkeypatch.setenv("HANDOVER_DB", str(tmp_path / "handover.db"))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
     repository = CatalogueRepository(catalogue_db)
     monkeypatch.setattr(actions.shared, "catalogue", lambda: repository)
-    for module in ("actions.products", "actions.conversation", "actions.fallback", "actions.handover"):
-        monkeypatch.setattr(f"{module}.catalogue", lambda: repository)
-    return repository
+    opened_store = actions.shared.handover_store      # the real one: tests may patch it meanwhile
+    opened_store.cache_clear()
+    yield repository
+    opened_store.cache_clear()
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,7 @@ from tests.actions.conftest import load_tracker
 @pytest.fixture
 def store(database_url, monkeypatch):
     store = HandoverStore(database_url)
-    monkeypatch.setattr(actions.handover, "handover_store", lambda: store)
+    monkeypatch.setattr(actions.shared, "handover_store", lambda: store)
     return store
 
 
@@ -107,7 +107,7 @@ def broken_store(monkeypatch, tmp_path):
     """A store whose database cannot be reached: PostgreSQL on a port where nothing listens."""
     from bot.servers import free_port
     store = HandoverStore(f"postgresql://assistant@127.0.0.1:{free_port()}/handover")
-    monkeypatch.setattr(actions.handover, "handover_store", lambda: store)
+    monkeypatch.setattr(actions.shared, "handover_store", lambda: store)
     return store
 
 

@@ -5,6 +5,7 @@ from rasa_sdk.events import SlotSet
 from actions.fallback import ActionFallback
 from actions.products import ActionAnswerQuestion, ActionChooseProduct
 from tests.actions.conftest import load_tracker
+from tests.conftest import PROJECT
 
 
 def responses(dispatcher):
@@ -90,9 +91,20 @@ def test_an_answer_that_is_not_sure_offers_alternatives_as_buttons(dispatcher, d
         def resolve(self, *args, **kwargs):
             return [Match("paspoort", 0.6), Match("identiteitskaart", 0.45), Match("rijbewijs", 0.1)]
 
-    monkeypatch.setattr("actions.products.catalogue", lambda: Unsure())
+    monkeypatch.setattr("actions.shared.catalogue", lambda: Unsure())
     events = ActionAnswerQuestion().run(dispatcher, load_tracker("ask_cost_passport"), domain)
     assert SlotSet("product", "paspoort") in events
     also = dispatcher.messages[-1]
     assert also["response"] == "utter_also_meant"
     assert [json.loads(b["payload"][len("/choose_product"):])["product"] for b in also["buttons"]] == ["identiteitskaart"]
+
+
+def test_actions_reach_the_catalogue_and_the_store_only_through_actions_shared():
+    """One patch in conftest serves every action module, a new one included: none may bind
+    catalogue() or handover_store() to a name of its own."""
+    import re
+    imported = re.compile(r"^from actions\.shared import (?:\(([^)]*)\)|(.*))$", re.M)
+    offenders = [path.name for path in (PROJECT / "actions").glob("*.py")
+                 for group in imported.findall(path.read_text(encoding="utf-8"))
+                 if {"catalogue", "handover_store"} & set(re.findall(r"\w+", " ".join(group)))]
+    assert offenders == []

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.catalogue import sources
+from bot.catalogue import product_yaml, sources
 from bot.catalogue.errors import CatalogueError
 from bot.catalogue.importers.ipdc import import_ipdc
 from bot.catalogue.importers.plaintext import html_to_text, list_items, html_blocks, markdown_to_text
@@ -154,12 +154,12 @@ def test_sdg_sample_is_merged(knowledge):
 
     report = import_sdg(SDG_SAMPLE, knowledge)
 
-    assert report["records"] == 20
-    assert report["updated"] == ["toeristenbelasting", "objectvergunning"]
+    assert report.records == 20
+    assert report.updated == ["toeristenbelasting", "objectvergunning"]
     nl_products = {p for p, languages in SDG_PRODUCTS.items() if "nl" in languages}
-    assert set(report["created"]) == nl_products - {"toeristenbelasting"}
+    assert set(report.created) == nl_products - {"toeristenbelasting"}
     en_only = {p for p, languages in SDG_PRODUCTS.items() if languages == {"en"}} - {"objectvergunning"}
-    assert {s.split(":")[0] for s in report["skipped"]} == en_only
+    assert {s.split(":")[0] for s in report.skipped} == en_only
     for product_id in en_only:
         assert not product_path(knowledge, product_id).exists()
 
@@ -201,9 +201,24 @@ def test_sdg_file_format_of_written_files(knowledge):
     remove_products(knowledge, SDG_PRODUCTS)
     import_sdg(SDG_SAMPLE, knowledge)
     path = product_path(knowledge, "ventvergunning")
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    assert path.read_text(encoding="utf-8") == yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
-    assert "€" in path.read_text(encoding="utf-8")                                # allow_unicode
+    written = path.read_text(encoding="utf-8")
+    assert written == product_yaml.dump(yaml.safe_load(written))             # as the editors' console writes
+    assert "€" in written                                                      # unicode as it is
+
+
+def test_an_import_keeps_what_an_editor_wrote_around_the_texts_it_changes(knowledge):
+    path = product_path(knowledge, "toeristenbelasting")
+    edited = ("# Gecontroleerd door de redactie, maart.\nid: toeristenbelasting\ntexts:\n  nl:\n"
+              "    summary: 'Oude tekst.'  # wordt vervangen\n    who: \"Iedereen die kamers verhuurt.\"\n"
+              "synonyms:\n  nl: [logiesbelasting]  # uit de zoekvragen\n")
+    path.write_text(edited, encoding="utf-8")
+    report = import_sdg(SDG_SAMPLE, knowledge)
+    assert "toeristenbelasting" in report.updated
+    written = path.read_text(encoding="utf-8")
+    assert written.startswith("# Gecontroleerd door de redactie, maart.\n")
+    assert '    who: "Iedereen die kamers verhuurt."' in written                # quoting kept
+    assert "  nl: [logiesbelasting]  # uit de zoekvragen" in written           # flow style and comment kept
+    assert yaml.safe_load(written)["texts"]["nl"]["summary"] != "Oude tekst."  # the import's text
 
 
 def test_sdg_import_twice_is_idempotent(knowledge):
@@ -211,8 +226,8 @@ def test_sdg_import_twice_is_idempotent(knowledge):
     after_first = snapshot(knowledge)
     second = import_sdg(SDG_SAMPLE, knowledge)
     assert snapshot(knowledge) == after_first
-    assert second["created"] == [] and second["updated"] == []
-    assert sorted(second["unchanged"]) == sorted(first["created"] + first["updated"] + first["unchanged"])
+    assert second.created == [] and second.updated == []
+    assert sorted(second.unchanged) == sorted(first.created + first.updated + first.unchanged)
 
 
 def test_sdg_broken_json_changes_nothing(knowledge, tmp_path):
@@ -271,7 +286,7 @@ def test_pdc_shape_with_translations(knowledge, tmp_path):
                               "synonyms": {"nl": ["reisdocument"]}})
     file = write_json(tmp_path / "pdc.json", {"count": 1, "next": None, "results": [_pdc_record()]})
     report = import_sdg(file, knowledge)
-    assert report["updated"] == ["paspoort"] and report["records"] == 1
+    assert report.updated == ["paspoort"] and report.records == 1
     data = read_product(knowledge, "paspoort")
     assert data["texts"]["nl"] == {
         "summary": "Met een paspoort reist u.", "good_to_know": "Meer uitleg.",
@@ -310,8 +325,8 @@ def ipdc_page(index: int = 0) -> dict:
 def test_ipdc_samples_create_local_products(knowledge):
     remove_products(knowledge, IPDC_IDS)
     reports = [import_ipdc(page, knowledge) for page in IPDC_PAGES]
-    assert [r["created"] for r in reports] == [[IPDC_IDS[0]], [IPDC_IDS[1]]]
-    assert all(r["records"] == 1 and r["updated"] == [] for r in reports)
+    assert [r.created for r in reports] == [[IPDC_IDS[0]], [IPDC_IDS[1]]]
+    assert all(r.records == 1 and r.updated == [] for r in reports)
 
     akte = read_product(knowledge, IPDC_IDS[0])
     assert list(akte) == ["id", "local", "texts"]
@@ -358,7 +373,7 @@ def test_ipdc_maps_to_upl_product_and_keeps_the_rest(knowledge, tmp_path):
     page["member"][0]["naam"]["nl"] = "Paspoort - nl"
     file = write_json(tmp_path / "page.json", page)
     report = import_ipdc(file, knowledge)
-    assert report["updated"] == ["paspoort"] and report["created"] == []
+    assert report.updated == ["paspoort"] and report.created == []
     data = read_product(knowledge, "paspoort")
     assert "local" not in data
     assert data["texts"]["nl"]["summary"].startswith("De akte van Belgische nationaliteit")
@@ -389,8 +404,8 @@ def test_ipdc_import_twice_is_idempotent(knowledge):
     after_first = snapshot(knowledge)
     reports = [import_ipdc(page, knowledge) for page in IPDC_PAGES]
     assert snapshot(knowledge) == after_first
-    assert all(r["created"] == [] and r["updated"] == [] for r in reports)
-    assert [r["unchanged"] for r in reports] == [[IPDC_IDS[0]], [IPDC_IDS[1]]]
+    assert all(r.created == [] and r.updated == [] for r in reports)
+    assert [r.unchanged for r in reports] == [[IPDC_IDS[0]], [IPDC_IDS[1]]]
 
 
 def test_ipdc_broken_json_changes_nothing(knowledge, tmp_path):
@@ -429,7 +444,7 @@ def test_ipdc_archived_member_is_not_imported(knowledge, tmp_path):
     page = ipdc_page(0)
     page["member"][0]["gearchiveerd"] = True
     report = import_ipdc(write_json(tmp_path / "page.json", page), knowledge)
-    assert report["created"] == [] and "archived" in report["skipped"][0]
+    assert report.created == [] and "archived" in report.skipped[0]
     assert not product_path(knowledge, IPDC_IDS[0]).exists()
 
 
@@ -445,3 +460,14 @@ def test_ipdc_documents_go_to_bring(knowledge, tmp_path):
     assert bring["nl"]["bring"][-3:] == ["Uw trouwboekje", "Een pasfoto", "Uw identiteitskaart"]
     assert bring["en"]["bring"][-1] == "Your identity card"
     sources.load(knowledge)
+
+
+def test_the_cli_prints_what_an_import_skipped_and_why(knowledge, capsys):
+    from bot.catalogue.cli import main
+    en_only = sorted(p for p, languages in SDG_PRODUCTS.items() if languages == {"en"})
+    remove_products(knowledge, en_only)          # English text, no Dutch summary: skipped
+    assert main(["--sources", str(knowledge), "import-sdg", str(SDG_SAMPLE)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert f"{len(en_only)} skipped" in lines[0]
+    skipped = sorted(line.split(": ")[1] for line in lines if line.startswith("  skipped: "))
+    assert skipped == en_only and all("has no Dutch text" in line for line in lines if line.startswith("  skipped: "))

@@ -22,7 +22,7 @@ def upl_dir(tmp_path):
 def test_importing_the_upl_reproduces_the_committed_backbone(upl_dir, knowledge_copy):
     before = (knowledge_copy / "upl.csv").read_text(encoding="utf-8")
     report = import_upl(upl_dir / "UPL-actueel.csv", knowledge_copy)
-    assert report["products"] == 1016
+    assert report.products == 1016
     assert (knowledge_copy / "upl.csv").read_text(encoding="utf-8") == before
 
 
@@ -31,7 +31,7 @@ def test_a_newer_upl_without_a_described_product_keeps_it(upl_dir, knowledge_cop
     lines = csv_file.read_text(encoding="utf-8").splitlines()
     csv_file.write_text("\n".join(l for l in lines if not l.startswith("paspoort,")) + "\n", encoding="utf-8")
     report = import_upl(csv_file, knowledge_copy)
-    assert report["kept_from_previous"] == ["paspoort"]
+    assert report.kept_from_previous == ["paspoort"]
     assert "paspoort" in sources.load(knowledge_copy).products
 
 

@@ -31,7 +31,7 @@ from pathlib import Path
 from bot.catalogue.errors import CatalogueError, SourceProblem
 from bot.catalogue.importers.plaintext import html_blocks, inline_html_to_text, list_items, render
 from bot.catalogue.importers.productfiles import (
-    Context, ProductTexts, load_context, merge_and_write, read_json, strip_test_suffix, type_name,
+    Context, ImportReport, ProductTexts, load_context, merge_and_write, read_json, strip_test_suffix, type_name,
 )
 from bot.catalogue.model import slug
 
@@ -281,9 +281,8 @@ def _members(data, file: str) -> tuple[list, str | None]:
                                         "not an IPDC page: expected an object with 'member', a list of members or one member")])
 
 
-def import_ipdc(path: Path, knowledge_dir: Path) -> dict:
-    """Merge the texts of an IPDC JSON-LD page into knowledge_dir/products; write all or nothing.
-    Returns {"created": [ids], "updated": [ids], "records": N, "unchanged": [ids], "skipped": [why]}."""
+def import_ipdc(path: Path, knowledge_dir: Path) -> ImportReport:
+    """Merge the texts of an IPDC JSON-LD page into knowledge_dir/products; write all or nothing."""
     path, knowledge_dir = Path(path), Path(knowledge_dir)
     context = load_context(knowledge_dir)
     members, prefix = _members(read_json(path), str(path))
@@ -318,5 +317,5 @@ def import_ipdc(path: Path, knowledge_dir: Path) -> dict:
         raise CatalogueError(problems)
     updates = [ProductTexts(m.product_id, f"{m.label} ({m.where})", m.texts, local=m.local) for m in by_product.values()]
     report = merge_and_write(updates, context, len(members))
-    report["skipped"] = skipped + report["skipped"]
+    report.skipped = skipped + report.skipped
     return report

@@ -17,8 +17,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 
+from bot.catalogue import product_yaml
 from bot.catalogue.atomic import write_text
 from bot.catalogue.errors import CatalogueError, SourceProblem
 from bot.catalogue.model import LIST_TEXT_FIELDS, TEXT_FIELDS, Product, slug
@@ -147,11 +147,28 @@ def _merge(existing: dict | None, update: ProductTexts) -> dict:
     return data
 
 
-def dump(data: dict) -> str:
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+def written(path: Path, merged: dict) -> str:
+    """The file's new text: the existing file with only what the import changed (its comments,
+    order and quoting stay, as the editors' console keeps them), or a new file."""
+    if not path.exists():
+        return product_yaml.dump(merged)
+    document = product_yaml.load(path.read_text(encoding="utf-8"))
+    product_yaml.update_in_place(document, merged)
+    return product_yaml.dump(document)
 
 
-def merge_and_write(updates: list[ProductTexts], context: Context, records: int) -> dict:
+@dataclass
+class ImportReport:
+    """What an import of product texts did: products created, updated or unchanged, and what it
+    skipped with the reason (one line each), which the CLI prints."""
+    records: int
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+def merge_and_write(updates: list[ProductTexts], context: Context, records: int) -> ImportReport:
     """Merge every update into its product file; write all or nothing. Returns the import report."""
     problems: list[SourceProblem] = []
     plans: list[_Plan] = []
@@ -183,7 +200,7 @@ def merge_and_write(updates: list[ProductTexts], context: Context, records: int)
         if existing is not None and merged == existing:
             plans.append(_Plan(update.product_id, path, None, False))
         else:
-            plans.append(_Plan(update.product_id, path, dump(merged), existing is None))
+            plans.append(_Plan(update.product_id, path, written(path, merged), existing is None))
     if problems:
         raise CatalogueError(problems)
     for language, ids in unconfigured.items():
@@ -192,13 +209,11 @@ def merge_and_write(updates: list[ProductTexts], context: Context, records: int)
     for plan in plans:
         if plan.text is not None:
             write_text(plan.path, plan.text)
-    return {
-        "created": [p.product_id for p in plans if p.created],
-        "updated": [p.product_id for p in plans if p.text is not None and not p.created],
-        "unchanged": [p.product_id for p in plans if p.text is None],
-        "skipped": skipped,
-        "records": records,
-    }
+    return ImportReport(records=records,
+                        created=[p.product_id for p in plans if p.created],
+                        updated=[p.product_id for p in plans if p.text is not None and not p.created],
+                        unchanged=[p.product_id for p in plans if p.text is None],
+                        skipped=skipped)
 
 
 def _cannot_merge(doc: LocatedYaml, update: ProductTexts) -> SourceProblem | None:

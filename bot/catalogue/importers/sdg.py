@@ -28,7 +28,7 @@ from pathlib import Path
 from bot.catalogue.errors import CatalogueError, SourceProblem
 from bot.catalogue.importers.plaintext import Block, list_items, markdown_blocks, render
 from bot.catalogue.importers.productfiles import (
-    Context, ProductTexts, load_context, merge_and_write, normalise_uri, read_json, type_name,
+    Context, ImportReport, ProductTexts, load_context, merge_and_write, normalise_uri, read_json, type_name,
 )
 
 # Headings of sections left out of good_to_know: costs and rates are municipal values.
@@ -249,9 +249,8 @@ def _records(data, file: str) -> tuple[list, str]:
                                         "not an SDG/PDC export: expected an object with 'results' or a list of products")])
 
 
-def import_sdg(path: Path, knowledge_dir: Path) -> dict:
-    """Merge the texts of an SDG/PDC export into knowledge_dir/products; write all or nothing.
-    Returns {"created": [ids], "updated": [ids], "records": N, "unchanged": [ids], "skipped": [why]}."""
+def import_sdg(path: Path, knowledge_dir: Path) -> ImportReport:
+    """Merge the texts of an SDG/PDC export into knowledge_dir/products; write all or nothing."""
     path, knowledge_dir = Path(path), Path(knowledge_dir)
     context = load_context(knowledge_dir)
     records, prefix = _records(read_json(path), str(path))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 from pathlib import Path
 
 from bot.catalogue.atomic import write_text
@@ -61,7 +62,13 @@ def parse_upl(path: Path, sdg_areas: dict[str, str]) -> list[dict]:
     return rows
 
 
-def import_upl(upl_csv: Path, knowledge_dir: Path, sdg_csv: Path | None = None) -> dict:
+@dataclass
+class UplImportReport:
+    products: int
+    kept_from_previous: list[str]      # left the UPL, kept because they have municipal texts
+
+
+def import_upl(upl_csv: Path, knowledge_dir: Path, sdg_csv: Path | None = None) -> UplImportReport:
     """Rewrite knowledge/upl.csv from a (newer) UPL. Products that left the UPL but still have
     municipal texts are kept, so that importing never loses content."""
     upl_csv = Path(upl_csv)
@@ -82,4 +89,4 @@ def import_upl(upl_csv: Path, knowledge_dir: Path, sdg_csv: Path | None = None) 
     writer.writeheader()
     writer.writerows(rows)
     write_text(target, buffer.getvalue())
-    return {"products": len(rows), "kept_from_previous": [r["id"] for r in kept]}
+    return UplImportReport(products=len(rows), kept_from_previous=[r["id"] for r in kept])
