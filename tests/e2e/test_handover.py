@@ -14,6 +14,15 @@ def csrf_of(page: str) -> str:
     return re.search(r'name="csrf" value="([^"]+)"', page).group(1)
 
 
+def claimed_handover(assistant, console, staff, sender: str, *messages: str) -> dict:
+    """The citizen sends `messages` (a handover to chat among them); `staff` claims the handover."""
+    for message in messages:
+        say(assistant, sender, message)
+    handover = next(h for h in staff.get(f"{console}/staff/api/queue").json() if h["conversation_id"] == sender)
+    staff.post(f"{console}/staff/handovers/{handover['id']}/claim", data={"csrf": csrf_of(staff.get(f"{console}/staff/").text)})
+    return handover
+
+
 def tracker_events(assistant, sender):
     return requests.get(f"{assistant}/conversations/{sender}/tracker", params={"token": TOKEN}, timeout=30).json()["events"]
 
@@ -74,13 +83,8 @@ def test_console_refuses_anonymous_and_forged_requests(console):
 
 def test_citizen_text_is_shown_as_text_in_the_console(assistant, console):
     staff = staff_session(console)
-    sender = f"e2e-html-{uuid.uuid4()}"
-    say(assistant, sender, "ik wil een medewerker spreken")
-    say(assistant, sender, "/handover_chat")
-    say(assistant, sender, "<script>alert('x')</script><b>vet</b>")
-    handover = next(h for h in staff.get(f"{console}/staff/api/queue").json() if h["conversation_id"] == sender)
-    page = staff.get(f"{console}/staff/").text
-    staff.post(f"{console}/staff/handovers/{handover['id']}/claim", data={"csrf": csrf_of(page)})
+    handover = claimed_handover(assistant, console, staff, f"e2e-html-{uuid.uuid4()}", "ik wil een medewerker spreken",
+                                "/handover_chat", "<script>alert('x')</script><b>vet</b>")
     view = staff.get(f"{console}/staff/handovers/{handover['id']}").text
     assert "<script>alert" not in view and "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in view
 
@@ -118,12 +122,8 @@ def test_a_reply_that_cannot_reach_the_assistant_is_said_to_staff_not_dropped(as
     """The same handover database, a console whose assistant is down: the staff member is told, in
     Dutch, on a page (plain form) or to the page's script; the transcript holds no undelivered reply."""
     staff = staff_session(console)
-    sender = f"e2e-unreachable-{uuid.uuid4()}"
-    say(assistant, sender, "mijn rijbewijs is verlopen")
-    say(assistant, sender, "ik wil een medewerker spreken")
-    say(assistant, sender, "/handover_chat")
-    handover = next(h for h in staff.get(f"{console}/staff/api/queue").json() if h["conversation_id"] == sender)
-    staff.post(f"{console}/staff/handovers/{handover['id']}/claim", data={"csrf": csrf_of(staff.get(f"{console}/staff/").text)})
+    handover = claimed_handover(assistant, console, staff, f"e2e-unreachable-{uuid.uuid4()}",
+                                "mijn rijbewijs is verlopen", "ik wil een medewerker spreken", "/handover_chat")
     env = {**os.environ, "HANDOVER_DB": str(handover_db), "CATALOGUE_DB": str(always_open_catalogue),
            "RASA_URL": "http://127.0.0.1:9", "RASA_TOKEN": TOKEN}          # port 9: nothing listens
     with running_web_app("bot.console", "CONSOLE_PORT", "/health", env, e2e_dir / "console-unreachable.log") as down:
