@@ -30,4 +30,4 @@ bash scripts/timed.sh "rasa-webchat for the third-party client tests" bash scrip
 
 bash scripts/timed.sh "PostgreSQL, Redis and nginx for the scale-out tests" bash scripts/install-services.sh
 
-bash scripts/timed.sh "pytest" .venv/bin/python -m pytest tests -q -p no:cacheprovider
+bash scripts/timed.sh "pytest" .venv/bin/python -m pytest tests -q -p no:cacheprovider --durations=20

@@ -2,10 +2,9 @@
 import yaml
 
 from bot.answers import plan_product_answer, render_plan
-from bot.catalogue.build import build
 from bot.catalogue.repository import CatalogueRepository
 from bot.nlu.language import LanguageDetector
-from tests.conftest import PROJECT
+from tests.conftest import PROJECT, build_catalogue
 
 FIXTURES = PROJECT / "tests" / "fixtures" / "new_language"
 
@@ -32,7 +31,7 @@ def add_german(knowledge, tmp_path):
 def test_a_toy_language_is_detected_found_and_answered(knowledge_copy, tmp_path):
     domain_file = add_german(knowledge_copy, tmp_path)
     database = tmp_path / "catalogue.db"
-    build(knowledge_copy, database, report=lambda *_: None)
+    build_catalogue(knowledge_copy, database, update=True)      # as an editor's publish
     repository = CatalogueRepository(database)
     assert "de" in repository.languages()
 

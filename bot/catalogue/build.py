@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -56,7 +57,8 @@ def _create_tables(db: sqlite_utils.Database) -> None:
     db["search"].create({"product_id": str, "names": str, "phrases": str, "texts": str}, pk="product_id")
     db["examples"].create({"product_id": str, "language": str, "text": str})
     db["examples"].create_index(["product_id"])
-    db["matcher"].create({"id": int, "model": bytes, "examples": int, "seconds": float, "fingerprint": str}, pk="id")
+    db["matcher"].create({"id": int, "model": bytes, "examples": int, "seconds": float, "fingerprint": str,
+                           "updates": int}, pk="id")
 
 
 def training_messages(catalogue: Catalogue) -> list[TrainingMessage]:
@@ -72,40 +74,62 @@ def training_messages(catalogue: Catalogue) -> list[TrainingMessage]:
     return messages
 
 
-def _write_matcher(db: sqlite_utils.Database, catalogue: Catalogue, report, previous: Path | None) -> None:
+def _write_matcher(db: sqlite_utils.Database, catalogue: Catalogue, report, previous: Path | None,
+                   update: bool) -> None:
     """Train the matcher, unless the database being replaced holds one trained on exactly the
-    same messages: an edit of a product's texts (the most common edit) does not retrain."""
+    same messages (an edit of a product's texts, the most common edit, does not retrain). With
+    `update`, a change to a few products refits only those (ProductMatcher.updated)."""
     started = time.perf_counter()
     messages = training_messages(catalogue)
     if len({m.product_id for m in messages}) < 2:
         return          # nothing to tell apart: the lexical search alone answers
     fingerprint = matcher_fingerprint(messages)
-    model = _previous_model(previous, fingerprint) if previous else None
+    stored = _previous_matcher(previous) if previous else None
+    model, how, updates = None, "trained", 0
+    if stored is not None and stored.fingerprint == fingerprint:
+        model, how, updates = stored.model, "unchanged, kept", stored.matcher.updates
+    elif stored is not None and update:
+        matcher = stored.matcher.updated(messages)
+        if matcher is not None:
+            model, how, updates = matcher.to_bytes(), f"updated (update {matcher.updates})", matcher.updates
     if model is None:
         model = ProductMatcher.train(messages).to_bytes()
-        how = "trained"
-    else:
-        how = "unchanged, kept"
     elapsed = time.perf_counter() - started
     db["matcher"].insert({"id": 1, "model": model, "examples": len(messages), "seconds": round(elapsed, 2),
-                          "fingerprint": fingerprint})
+                          "fingerprint": fingerprint, "updates": updates})
     report(f"[catalogue] product matcher {how} ({len(messages)} messages) in {elapsed:.1f} s")
 
 
-def _previous_model(database: Path, fingerprint: str) -> bytes | None:
+@dataclass(frozen=True)
+class _StoredMatcher:
+    model: bytes
+    matcher: ProductMatcher
+    fingerprint: str
+
+
+def _previous_matcher(database: Path) -> _StoredMatcher | None:
+    """The stored matcher and its fingerprint, when `database` holds one of this format."""
     if not database.exists():
         return None
     try:
         with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as connection:
-            row = connection.execute("select model from matcher where id = 1 and fingerprint = ?", (fingerprint,)).fetchone()
+            row = connection.execute("select model, fingerprint from matcher where id = 1").fetchone()
     except sqlite3.Error:            # an older database without the column, or none at all
         return None
-    return row[0] if row else None
+    if row is None:
+        return None
+    try:
+        matcher = ProductMatcher.from_bytes(row[0])
+    except Exception:                # pickled by older code: train anew
+        return None
+    return _StoredMatcher(row[0], matcher, row[1]) if getattr(matcher, "fingerprints", None) is not None else None
 
 
-def write_database(catalogue: Catalogue, path: Path, report=print, previous: Path | None = None) -> None:
+def write_database(catalogue: Catalogue, path: Path, report=print, previous: Path | None = None,
+                   update: bool = False) -> None:
     """Write the catalogue database at `path`; `previous` is the database it will replace, whose
-    matcher is kept when it was trained on the same messages."""
+    matcher is kept when it was trained on the same messages (and updated, with `update`, when
+    a few products changed)."""
     db = sqlite_utils.Database(path)
     _create_tables(db)
     url_pattern = catalogue.municipality.get("product_url_pattern")
@@ -139,19 +163,21 @@ def write_database(catalogue: Catalogue, path: Path, report=print, previous: Pat
     db["search"].enable_fts(["names", "phrases", "texts"], tokenize="unicode61", create_triggers=False)
     db["examples"].insert_all(({"product_id": e.product_id, "language": e.language, "text": e.text}
                                for e in catalogue.examples))
-    _write_matcher(db, catalogue, report, previous)
+    _write_matcher(db, catalogue, report, previous, update)
     db.vacuum()
     db.close()
 
 
-def build(knowledge_dir: Path, database: Path, report=print) -> dict:
-    """Validate the sources and write `database` anew. On any error the old database stays."""
+def build(knowledge_dir: Path, database: Path, report=print, update: bool = False) -> dict:
+    """Validate the sources and write `database` anew. On any error the old database stays.
+    `update` (an editor's publish) refits only the matcher's changed products; the command line
+    build trains it in full."""
     started = time.perf_counter()
     catalogue = sources.load(Path(knowledge_dir))
     report(f"[catalogue] sources valid: {len(catalogue.products)} products")
     with replacing(Path(database), suffix=".db") as temporary:
         temporary.unlink()   # sqlite-utils creates it
-        write_database(catalogue, temporary, report, previous=Path(database))
+        write_database(catalogue, temporary, report, previous=Path(database), update=update)
     elapsed = time.perf_counter() - started
     stats = {
         "products": len(catalogue.products),

@@ -8,6 +8,7 @@ under two products teaches both that it is theirs. Each is refused with file, li
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Iterable
 
 from rapidfuzz import fuzz
@@ -32,8 +33,9 @@ class Example:
     line: int | None
     field: str
 
-    @property
+    @cached_property
     def words(self) -> str:
+        # Cached: the near-duplicate check compares every pair of a product's examples.
         return " ".join(text.words(self.text))
 
     @property

@@ -12,8 +12,12 @@ nearest example messages (cosine similarity), which keeps a rare but exact phras
 outvoted. A class "no product" is learnt from messages that are about no service (greetings,
 small talk, nonsense), so that they score low everywhere.
 
-It is trained when the catalogue is built (seconds, no Rasa retraining) and stored in the
-catalogue database, so an editor's publish makes new examples live at once.
+It is trained when the catalogue is built (no Rasa retraining) and stored in the catalogue
+database, so an editor's publish makes new examples live at once. A full training takes about
+half a minute for a thousand products; an editor's publish changes one product, so it updates
+the matcher instead (`ProductMatcher.updated`, seconds): only the changed products' weights are
+fitted again, on every message. The other products keep theirs and the vocabulary stays; after
+MAX_UPDATES updates, or a change to many products, the build trains in full again.
 """
 from __future__ import annotations
 
@@ -41,7 +45,15 @@ PRUNE_BELOW = 0.02
 NEIGHBOURS = 10
 # The stored matcher's layout: raise it when ProductMatcher or _Features change, so that a build
 # never keeps a matcher pickled by older code.
-FORMAT = 1
+FORMAT = 2
+# An update refits only the changed products; the others' weights slowly go stale (they did not
+# see the new messages as counter-examples), so after this many updates, or when more products
+# than this changed at once, the build trains in full.
+MAX_UPDATES = 25
+MAX_UPDATED_PRODUCTS = 20
+# An update also refits, for every message of a changed product, the products that score it
+# highest: they must learn that it is no longer theirs.
+RIVALS = 3
 # Character n-gram sizes of the folded words.
 CHARACTER_GRAMS = (3, 4, 5)
 # The linear model's regularisation (LinearSVC's C), chosen on the development split (0.3 to 2 tried).
@@ -65,6 +77,24 @@ def _fit_one_against_all(matrix, labels: np.ndarray, chunk: list[str], regularis
     kept = coefficients[rows]
     kept[np.abs(kept) < PRUNE_BELOW] = 0.0
     return sparse.csr_matrix(kept.T.astype(np.float32)), intercept[rows].astype(np.float32)
+
+
+def _fit_columns(matrix, labels: np.ndarray, products: list[str], regularisation: float):
+    """Weights (features x products, sparse, in the order of `products`) and intercepts, each
+    product against every other message. A part of the products at a time: the same weights as
+    one fit, fitted on every core, without a dense products x features matrix in memory for a
+    large catalogue."""
+    cores = os.cpu_count() or 1
+    parts = min(len(products), max(cores, math.ceil(len(products) / CLASSES_PER_FIT)))
+    chunks = [products[i::parts] for i in range(parts) if products[i::parts]]
+    with ThreadPoolExecutor(max_workers=cores) as pool:   # liblinear releases the GIL
+        fitted = list(pool.map(lambda chunk: _fit_one_against_all(matrix, labels, chunk, regularisation), chunks))
+    order = [product for chunk in chunks for product in chunk]
+    position = {product: i for i, product in enumerate(order)}
+    permutation = [position[product] for product in products]
+    weights = sparse.hstack([w for w, _ in fitted]).tocsc()[:, permutation].tocsr()
+    intercepts = np.concatenate([i for _, i in fitted])[permutation]
+    return weights, intercepts
 
 
 @dataclass(frozen=True)
@@ -93,13 +123,25 @@ def analyse_characters(message: str) -> list[str]:
     return grams
 
 
+def _settings_digest():
+    import hashlib
+    return hashlib.sha256(repr((FORMAT, REGULARISATION, CHARACTER_GRAMS, PRUNE_BELOW, MIN_STEM_LENGTH)).encode())
+
+
 def matcher_fingerprint(messages: list[TrainingMessage]) -> str:
     """What a trained matcher depends on: its messages and its settings."""
-    import hashlib
-    digest = hashlib.sha256(repr((FORMAT, REGULARISATION, CHARACTER_GRAMS, PRUNE_BELOW, MIN_STEM_LENGTH)).encode())
+    digest = _settings_digest()
     for message in sorted(messages, key=lambda m: (m.product_id, m.language, m.text)):
         digest.update(f"{message.product_id}\x1f{message.language}\x1f{message.text}\x1e".encode())
     return digest.hexdigest()
+
+
+def product_fingerprints(messages: list[TrainingMessage]) -> dict[str, str]:
+    """The fingerprint of each product's own messages: tells an update which products changed."""
+    by_product: dict[str, list[TrainingMessage]] = {}
+    for message in messages:
+        by_product.setdefault(message.product_id, []).append(message)
+    return {product: matcher_fingerprint(own) for product, own in by_product.items()}
 
 
 class _Features:
@@ -149,13 +191,16 @@ class ProductMatcher:
     and the similarity of the nearest example of each product."""
 
     def __init__(self, features: _Features, classes: list[str], weights: sparse.csr_matrix,
-                 intercepts: np.ndarray, examples: sparse.csr_matrix, example_classes: np.ndarray):
+                 intercepts: np.ndarray, examples: sparse.csr_matrix, example_classes: np.ndarray,
+                 fingerprints: dict[str, str], updates: int = 0):
         self.features = features
         self.classes = classes
         self.weights = weights              # features x classes, sparse
         self.intercepts = intercepts
         self.examples = examples            # examples x features, transposed for one product
         self.example_classes = example_classes
+        self.fingerprints = fingerprints    # product -> fingerprint of its messages
+        self.updates = updates              # updates since the last full training
 
     @classmethod
     def train(cls, messages: list[TrainingMessage], regularisation: float = REGULARISATION) -> "ProductMatcher":
@@ -163,23 +208,57 @@ class ProductMatcher:
         matrix = features.transform([(m.text, m.language) for m in messages])
         labels = np.array([m.product_id for m in messages])
         classes = sorted(set(labels.tolist()))
-        # One product against all others, a part of the products at a time: the same weights as
-        # one fit, fitted on every core, without a dense products x features matrix in memory
-        # for a large catalogue.
-        cores = os.cpu_count() or 1
-        parts = max(cores, math.ceil(len(classes) / CLASSES_PER_FIT))
-        chunks = [classes[i::parts] for i in range(parts) if classes[i::parts]]
-        with ThreadPoolExecutor(max_workers=cores) as pool:   # liblinear releases the GIL
-            fitted = list(pool.map(lambda chunk: _fit_one_against_all(matrix, labels, chunk, regularisation), chunks))
-        order = [product for chunk in chunks for product in chunk]
-        position = {product: i for i, product in enumerate(order)}
-        permutation = [position[product] for product in classes]
-        columns = sparse.hstack([weights for weights, _ in fitted]).tocsc()[:, permutation].tocsr()
-        intercepts = [np.concatenate([intercept for _, intercept in fitted])[permutation]]
+        weights, intercepts = _fit_columns(matrix, labels, classes, regularisation)
+        return cls._assemble(features, classes, weights, intercepts, matrix, messages, updates=0)
+
+    def updated(self, messages: list[TrainingMessage], regularisation: float = REGULARISATION) -> "ProductMatcher | None":
+        """This matcher with the products whose messages changed fitted again (on all messages,
+        with the vocabulary it has), or None when a full training is due."""
+        fingerprints = product_fingerprints(messages)
+        changed = {p for p, f in fingerprints.items() if self.fingerprints.get(p) != f}
+        changed |= set(self.fingerprints) - set(fingerprints)      # removed products
+        if self.updates >= MAX_UPDATES or len(changed) > MAX_UPDATED_PRODUCTS:
+            return None
+        matrix = self.features.transform([(m.text, m.language) for m in messages])
+        labels = np.array([m.product_id for m in messages])
+        classes = sorted(fingerprints)
+        if len(classes) < 2:
+            return None
+        # The changed products' messages are counter-examples of the products that score them
+        # highest now: those are fitted again too, or a new example would keep its old winner.
+        own = np.isin(labels, sorted(changed))
+        changed |= self._rivals(matrix[own])
+        changed = sorted(changed & set(classes))
+        refitted_weights, refitted_intercepts = _fit_columns(matrix, labels, changed, regularisation) if changed else (None, None)
+        kept = {c: i for i, c in enumerate(self.classes)}
+        refitted = {c: i for i, c in enumerate(changed)}
+        weights = self.weights.tocsc()
+        columns, intercepts = [], []
+        for product in classes:
+            if product in refitted:
+                columns.append(refitted_weights[:, refitted[product]])
+                intercepts.append(refitted_intercepts[refitted[product]])
+            else:
+                columns.append(weights[:, kept[product]])
+                intercepts.append(self.intercepts[kept[product]])
+        return self._assemble(self.features, classes, sparse.hstack(columns).tocsr(),
+                              np.array(intercepts, dtype=np.float32), matrix, messages, updates=self.updates + 1)
+
+    def _rivals(self, matrix: sparse.csr_matrix) -> set[str]:
+        """The products among the RIVALS best-scored for any of these messages."""
+        if matrix.shape[0] == 0:
+            return set()
+        margins = (matrix @ self.weights).toarray() + self.intercepts
+        count = min(RIVALS, margins.shape[1])
+        best = np.argpartition(-margins, count - 1, axis=1)[:, :count]
+        return {self.classes[i] for i in np.unique(best)}
+
+    @classmethod
+    def _assemble(cls, features, classes, weights, intercepts, matrix, messages, updates: int) -> "ProductMatcher":
         index = {c: i for i, c in enumerate(classes)}
         example_classes = np.array([index[m.product_id] for m in messages], dtype=np.int32)
-        return cls(features, classes, columns, np.concatenate(intercepts),
-                   sparse.csr_matrix(matrix.T.astype(np.float32)), example_classes)
+        return cls(features, classes, weights, intercepts, sparse.csr_matrix(matrix.T.astype(np.float32)),
+                   example_classes, product_fingerprints(messages), updates)
 
     def score(self, message: str, language: str, limit: int = 10,
               temperature: float = TEMPERATURE) -> tuple[list[tuple[str, float, float]], float]:

@@ -9,14 +9,18 @@ import yaml
 from bot.catalogue.errors import CatalogueError, SourceProblem
 
 
+# libyaml's parser when installed (about ten times faster on a catalogue of a thousand files).
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 class LocatedYaml:
     def __init__(self, path: Path, display_name: str | None = None):
         self.path = path
         self.name = display_name or str(path)
         text = path.read_text(encoding="utf-8")
         try:
-            self.node = yaml.compose(text, Loader=yaml.SafeLoader)
-            self.data: Any = yaml.safe_load(text)
+            self.node = yaml.compose(text, Loader=_LOADER)
+            self.data: Any = yaml.load(text, Loader=_LOADER)  # noqa: S506 (a safe loader)
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             raise CatalogueError([SourceProblem(

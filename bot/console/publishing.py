@@ -161,7 +161,8 @@ class CatalogueEditor:
             else:
                 write_text(path, content)                       # atomic: readers see old or new
             try:
-                build(self.knowledge_dir, self.database, report=self.report)   # validates again; atomic swap
+                # Validates again; atomic swap; refits only this product's part of the matcher.
+                build(self.knowledge_dir, self.database, report=self.report, update=True)
             except BaseException:
                 self._restore(path, before)
                 raise

@@ -93,7 +93,7 @@ def test_a_published_example_is_live_after_the_catalogue_build_alone(knowledge_c
     before = CatalogueRepository(database).resolve("glimwormen plantsoen verdwenen", "nl", limit=3)
     assert not before or before[0].product_id != "speelvoorziening kinderen"
     append_examples(knowledge_copy, "speelvoorziening-kinderen", "nl", invented)
-    build(knowledge_copy, database, report=lambda *_: None)
+    build(knowledge_copy, database, report=lambda *_: None, update=True)     # as an editor's publish
     after = CatalogueRepository(database).resolve("glimwormen plantsoen verdwenen", "nl", limit=3)
     assert after[0].product_id == "speelvoorziening kinderen"
 
@@ -126,5 +126,32 @@ def test_an_edit_of_texts_keeps_the_matcher_and_an_edit_of_examples_retrains_it(
     assert any("matcher unchanged, kept" in line for line in said)
     append_examples(knowledge_copy, "stadspas", "nl", ["korting op de sportschool met een pasje van de stad"])
     said.clear()
-    build(knowledge_copy, database, report=said.append)
+    build(knowledge_copy, database, report=said.append, update=True)
+    assert any("matcher updated (update 1)" in line for line in said)
+    append_examples(knowledge_copy, "stadspas", "nl", ["stadspas kwijt wat nu"])
+    said.clear()
+    build(knowledge_copy, database, report=said.append)                     # the command line build
+    assert any("matcher trained" in line for line in said)
+
+
+def test_an_update_teaches_the_product_that_won_before_to_let_go(knowledge_copy, tmp_path):
+    """An editor adds an example to the product it belongs to, typically after a miss: the
+    product that won it before is fitted again as well, so the example does not stay with it."""
+    message = "mijn reisdocument voor de vakantie is zoek"
+    database = tmp_path / "catalogue.db"
+    build_catalogue(knowledge_copy, database)
+    assert decide(CatalogueRepository(database).resolve(message, "nl")).answer == "reisdocument"
+    append_examples(knowledge_copy, "paspoort", "nl", [message])
+    build(knowledge_copy, database, report=lambda *_: None, update=True)
+    assert decide(CatalogueRepository(database).resolve(message, "nl")).answer == "paspoort"
+
+
+def test_after_enough_updates_the_matcher_is_trained_in_full(knowledge_copy, tmp_path, monkeypatch):
+    from bot.catalogue import matcher
+    database = tmp_path / "catalogue.db"
+    build_catalogue(knowledge_copy, database)
+    monkeypatch.setattr(matcher, "MAX_UPDATES", 0)
+    append_examples(knowledge_copy, "stadspas", "nl", ["korting op de sportschool met een pasje van de stad"])
+    said: list[str] = []
+    build(knowledge_copy, database, report=said.append, update=True)
     assert any("matcher trained" in line for line in said)

@@ -87,5 +87,5 @@ def test_a_published_change_is_seen_without_restart(knowledge_copy, tmp_path):
     product = yaml.safe_load(path.read_text(encoding="utf-8"))
     product.setdefault("synonyms", {}).setdefault("nl", []).append("zwerfkeipoets")
     path.write_text(yaml.safe_dump(product, allow_unicode=True), encoding="utf-8")
-    build(knowledge_copy, database, report=lambda *_: None)
+    build(knowledge_copy, database, report=lambda *_: None, update=True)      # as an editor's publish
     assert repository.resolve("zwerfkeipoets", "nl")[0].product_id == "afvalcontainer"
