@@ -100,3 +100,12 @@ def tell_not_saved(dispatcher, language: str, what: str, error: Exception) -> li
     logger.error("Could not save %s: %s", what, type(error).__name__)
     dispatcher.utter_message(response="utter_not_saved", phone=municipality_values(language)["phone"])
     return []
+
+
+def tell_outside_system_failed(dispatcher, language: str, error: Exception) -> list:
+    """An outside system (bot.integrations) was down, slow or refused: say that nothing changed
+    and give the phone number. Logged with the system's name, without the citizen's data."""
+    logger.error("Outside system failed: %s", error)
+    dispatcher.utter_message(response="utter_outside_system_failed", phone=municipality_values(language)["phone"])
+    return []
+

@@ -127,6 +127,27 @@ class Channels:
 
 
 @dataclass(frozen=True)
+class Endpoint:
+    """How to reach one outside system (bot.integrations): its base URL, its token, and how long
+    to wait for an answer."""
+    url: str
+    token: str | None
+    timeout_seconds: float
+
+    @classmethod
+    def from_environment(cls, prefix: str, environ: Mapping[str, str] | None = None,
+                         timeout_seconds: float = 10.0) -> "Endpoint | None":
+        """{prefix}_URL, {prefix}_TOKEN and {prefix}_TIMEOUT (seconds); None without a URL: the
+        system is not used, and the embedded default does its work."""
+        environ = _environment(environ)
+        url = environ.get(f"{prefix}_URL", "").strip()
+        if not url:
+            return None
+        return cls(url=url, token=environ.get(f"{prefix}_TOKEN") or None,
+                   timeout_seconds=float(environ.get(f"{prefix}_TIMEOUT") or timeout_seconds))
+
+
+@dataclass(frozen=True)
 class Logging:
     format: str                       # json (default) or text
     process_name: str | None          # set by bot.ops.serve for the processes it starts

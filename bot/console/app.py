@@ -4,8 +4,8 @@ from __future__ import annotations
 from sanic import Sanic, response
 
 from bot.console import deployment, staff
-from bot.console.rasa_client import RasaClient
-from bot.settings import Servers
+from bot.integrations.rasa import TIMEOUT_SECONDS, RasaClient
+from bot.settings import Endpoint, Servers
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -43,7 +43,7 @@ def create_app(rasa_url: str, rasa_token: str, handover_db: str | None = None, c
     app.ctx.servers = servers
     store = HandoverStore(handover_db)
     catalogue = CatalogueRepository(catalogue_db or database_path())
-    app.blueprint(staff.create_blueprint(store, RasaClient(rasa_url, rasa_token), catalogue, secure_cookies,
+    app.blueprint(staff.create_blueprint(store, RasaClient(Endpoint(rasa_url, rasa_token, TIMEOUT_SECONDS)), catalogue, secure_cookies,
                                          servers.trusted_proxies if servers else ()))
     from bot.console import editor
     app.blueprint(editor.create_blueprint(store, catalogue, secure_cookies))

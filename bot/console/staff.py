@@ -17,7 +17,7 @@ from sanic import Blueprint, Request, response
 
 from bot.console.auth import cookie_name, expire_cookie, make_login_required, same_secret, session_token, set_cookie
 from bot.console.labels import label
-from bot.console.rasa_client import RasaClient, RasaUnavailable
+from bot.integrations.rasa import RasaClient, RasaUnavailable
 from bot.console.sessions import COOKIE, Sessions
 from bot.console.throttle import LoginThrottle
 from bot.contract import HandoverState, HandoverStatus
