@@ -7,6 +7,7 @@ import pytest
 from bot.catalogue.build import build
 from bot.catalogue.repository import CatalogueRepository
 from tests.databases import database_url, postgresql_server  # noqa: F401  (fixtures: SQLite and PostgreSQL)
+from tests.lanes import pytest_collection_modifyitems  # noqa: F401  (the fast lane: -m "not slow")
 from tests.leftovers import pytest_configure, pytest_sessionfinish  # noqa: F401  (no server left running)
 
 PROJECT = Path(__file__).resolve().parents[1]

@@ -116,6 +116,7 @@ def test_messages_about_no_service_get_no_product(repository, text):
     assert not decide(repository.resolve(text, "nl")).understood
 
 
+@pytest.mark.slow                   # trains the matcher in full
 def test_an_edit_of_texts_keeps_the_matcher_and_an_edit_of_examples_retrains_it(knowledge_copy, tmp_path):
     database = tmp_path / "catalogue.db"
     build_catalogue(knowledge_copy, database)
@@ -146,6 +147,7 @@ def test_an_update_teaches_the_product_that_won_before_to_let_go(knowledge_copy,
     assert decide(CatalogueRepository(database).resolve(message, "nl")).answer == "paspoort"
 
 
+@pytest.mark.slow                   # trains the matcher in full
 def test_after_enough_updates_the_matcher_is_trained_in_full(knowledge_copy, tmp_path, monkeypatch):
     from bot.catalogue import matcher
     database = tmp_path / "catalogue.db"
