@@ -6,7 +6,7 @@ import yaml
 from bot.answers import QUESTION_TYPES
 from bot.console.labels import labels
 from bot.contract import HandoverReason, HandoverState, HandoverStatus, QuestionType, Slot
-from bot.handover.store import STATUSES
+from bot.handover.store import CALLBACK_STATUSES, STATUSES
 from bot.insights.repository import HANDED_OVER
 from tests.conftest import PROJECT
 
@@ -43,3 +43,5 @@ def test_store_insights_and_labels_speak_the_same_states_and_reasons():
     assert STATUSES == tuple(HandoverStatus)
     assert set(HANDED_OVER) == set(HandoverState) - {HandoverState.OFFERED}
     assert set(labels()["reasons"]) - {"unknown"} == set(HandoverReason)
+    assert set(labels()["statuses"]) == set(HandoverStatus)
+    assert set(labels()["callback_statuses"]) == set(CALLBACK_STATUSES)

@@ -16,7 +16,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sanic import Blueprint, Request, response
 
 from bot.console.auth import cookie_name, expire_cookie, make_login_required, same_secret, session_token, set_cookie
-from bot.console.labels import label
+from bot.console.labels import label, labels
 from bot.integrations.rasa import RasaClient, RasaUnavailable
 from bot.console.sessions import COOKIE, Sessions
 from bot.console.throttle import LoginThrottle
@@ -35,7 +35,7 @@ templates = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=
 
 
 def render(name: str, status: int = 200, **context) -> response.HTTPResponse:
-    return response.html(templates.get_template(name).render(**context), status=status)
+    return response.html(templates.get_template(name).render(labels=labels(), **context), status=status)
 
 
 def waiting_minutes(handover: dict) -> int:

@@ -5,7 +5,8 @@
   var list = document.getElementById("transcript");
   if (!list) return;
   var handover = list.getAttribute("data-handover");
-  var names = { citizen: "Inwoner", bot: "Assistent" };
+  // The words come from the page (bot/console/labels), never from this file.
+  var labels = JSON.parse(list.getAttribute("data-labels"));
 
   function render(messages) {
     var items = [];
@@ -14,7 +15,7 @@
       li.className = "from-" + m.sender;
       var who = document.createElement("span");
       who.className = "who";
-      who.textContent = names[m.sender] || m.staff_name || "Medewerker";
+      who.textContent = (m.sender === "staff" && m.staff_name) || labels.senders[m.sender];
       var time = document.createElement("time");
       time.textContent = (m.sent_at || "").slice(11, 16);
       var text = document.createElement("span");
@@ -35,7 +36,7 @@
       .then(function (data) {
         if (!data) return;
         render(data.messages);
-        document.getElementById("status").textContent = data.handover.status;
+        document.getElementById("status").textContent = labels.statuses[data.handover.status];
       })
       .catch(function () {});
   }
@@ -53,9 +54,9 @@
           var status = document.getElementById("reply-status");
           if (r.ok) { status.textContent = ""; form.elements.text.value = ""; refresh(); return; }
           return r.json().then(function (body) { status.textContent = body.error; },
-                               function () { status.textContent = "Uw antwoord is niet verstuurd. Probeer het opnieuw."; });
+                               function () { status.textContent = labels.errors.reply_not_sent; });
         }, function () {
-          document.getElementById("reply-status").textContent = "Uw antwoord is niet verstuurd: geen verbinding. Probeer het opnieuw.";
+          document.getElementById("reply-status").textContent = labels.errors.reply_no_connection;
         });
     });
   }
