@@ -11,8 +11,16 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import shared
 from actions.products import send_answer
-from actions.shared import (STORE_ERRORS, language_of, latest_intent, latest_text, municipality_values, response_text,
-                            supported_language_names, tell_not_saved)
+from actions.shared import (
+    STORE_ERRORS,
+    language_of,
+    latest_intent,
+    latest_text,
+    municipality_values,
+    response_text,
+    supported_language_names,
+    tell_not_saved,
+)
 from bot.catalogue.decision import decide
 from bot.contract import HandoverReason, HandoverState, Slot
 from bot.handover.availability import OpeningHours, team_for

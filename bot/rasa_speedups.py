@@ -59,7 +59,6 @@ def _kept_session(self) -> _Borrowed:
     import asyncio
 
     import aiohttp
-
     from rasa.core.constants import DEFAULT_REQUEST_TIMEOUT
 
     loop = asyncio.get_running_loop()

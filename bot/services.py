@@ -21,7 +21,6 @@ import time
 from pathlib import Path
 from typing import Iterator
 
-
 from bot.servers import free_port
 
 INSTALL_HINT = "run `bash scripts/install-services.sh` (Debian packages postgresql, redis-server and nginx)"

@@ -16,8 +16,21 @@ import os
 import threading
 from pathlib import Path
 
-from sqlalchemy import (Boolean, Column, Float, ForeignKey, Index, Integer, MetaData, Table, Text, create_engine,
-                        event, inspect, text)
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Table,
+    Text,
+    create_engine,
+    event,
+    inspect,
+    text,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError

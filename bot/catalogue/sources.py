@@ -8,7 +8,14 @@ from pathlib import Path
 from bot.catalogue import examples
 from bot.catalogue.errors import CatalogueError, SourceProblem
 from bot.catalogue.model import (
-    AUDIENCES, CHANNELS, KINDS, LAYERS, LIST_TEXT_FIELDS, TEXT_FIELDS, Product, slug,
+    AUDIENCES,
+    CHANNELS,
+    KINDS,
+    LAYERS,
+    LIST_TEXT_FIELDS,
+    TEXT_FIELDS,
+    Product,
+    slug,
 )
 from bot.catalogue.yamlfile import LocatedYaml
 

@@ -33,8 +33,17 @@ from bot.catalogue.repository import CatalogueRepository
 from bot.console.auth import make_login_required
 from bot.console.insight_charts import insight_charts
 from bot.console.labels import label, labels
-from bot.console.product_files import (MAX_EXAMPLE, MAX_PHRASE, EditError, add_phrase, apply_values,
-                                       diff, digest, form_values, parse_form)
+from bot.console.product_files import (
+    MAX_EXAMPLE,
+    MAX_PHRASE,
+    EditError,
+    add_phrase,
+    apply_values,
+    diff,
+    digest,
+    form_values,
+    parse_form,
+)
 from bot.console.publishing import CatalogueEditor
 from bot.console.sessions import Sessions
 from bot.handover.privacy import redact

@@ -22,10 +22,10 @@ from pathlib import Path
 
 import requests
 
-from bot.settings import PROJECT_DIR
 from bot.evaluation import ONE_ADDRESS_ENV
 from bot.evaluation.heldout import TEST, Case, load_cases
 from bot.servers import running_assistant
+from bot.settings import PROJECT_DIR
 
 HANDOVER_ACTIONS = {"action_offer_handover", "action_start_chat_handover", "action_handover_info"}
 

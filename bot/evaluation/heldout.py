@@ -11,8 +11,8 @@ from pathlib import Path
 
 from bot.answers import QUESTION_TYPES
 from bot.catalogue.errors import CatalogueError
-from bot.settings import PROJECT_DIR
 from bot.catalogue.yamlfile import LocatedYaml
+from bot.settings import PROJECT_DIR
 
 HELD_OUT_DIR = PROJECT_DIR / "evaluation" / "heldout"
 TEST = HELD_OUT_DIR / "test.yml"

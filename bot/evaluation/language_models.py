@@ -14,8 +14,8 @@ import subprocess
 import time
 from collections import defaultdict
 
-from bot.settings import PROJECT_DIR
 from bot.evaluation.heldout import TEST, load_cases
+from bot.settings import PROJECT_DIR
 
 OUT = PROJECT_DIR / "models" / "per-language"
 

@@ -26,9 +26,9 @@ from pathlib import Path
 
 import aiohttp
 
-from bot.settings import PROJECT_DIR
 from bot.evaluation.heldout import TEST, load_cases
 from bot.evaluation.setups import resident_mb, running_setup
+from bot.settings import PROJECT_DIR
 
 THINK_SECONDS = (2.0, 8.0)
 MESSAGES_PER_CONVERSATION = (4, 8)

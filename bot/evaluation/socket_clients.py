@@ -29,10 +29,10 @@ from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from bot.settings import PROJECT_DIR
 from bot.evaluation.heldout import TEST, load_cases
 from bot.evaluation.setups import MODEL
 from bot.servers import free_port, running_assistant
+from bot.settings import PROJECT_DIR
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

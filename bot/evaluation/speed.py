@@ -20,7 +20,6 @@ import requests
 from bot.evaluation.heldout import TEST, load_cases
 from bot.evaluation.setups import resident_mb, running_setup
 
-
 # Citizens' conversations are short: after this many messages a new conversation starts.
 MESSAGES_PER_CONVERSATION = 8
 

@@ -205,7 +205,7 @@ class HandoverStore:
 
     def verify_user(self, username: str, password: str) -> dict | None:
         from argon2 import PasswordHasher
-        from argon2.exceptions import VerificationError, InvalidHashError
+        from argon2.exceptions import InvalidHashError, VerificationError
         user = self.user(username)
         hasher = PasswordHasher()
         if user is None:

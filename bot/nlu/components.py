@@ -13,7 +13,6 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.language import LanguageDetector, configured_languages
 
-
 UNSUPPORTED_LANGUAGE_INTENT = "unsupported_language"
 
 

@@ -31,7 +31,14 @@ from pathlib import Path
 from bot.catalogue.errors import CatalogueError, SourceProblem
 from bot.catalogue.importers.plaintext import html_blocks, inline_html_to_text, list_items, render
 from bot.catalogue.importers.productfiles import (
-    Context, ImportReport, ProductTexts, load_context, merge_and_write, read_json, strip_test_suffix, type_name,
+    Context,
+    ImportReport,
+    ProductTexts,
+    load_context,
+    merge_and_write,
+    read_json,
+    strip_test_suffix,
+    type_name,
 )
 from bot.catalogue.model import slug
 

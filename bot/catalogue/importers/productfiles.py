@@ -17,7 +17,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-
 from bot.catalogue import product_yaml
 from bot.catalogue.atomic import write_text
 from bot.catalogue.errors import CatalogueError, SourceProblem

@@ -28,7 +28,14 @@ from pathlib import Path
 from bot.catalogue.errors import CatalogueError, SourceProblem
 from bot.catalogue.importers.plaintext import Block, list_items, markdown_blocks, render
 from bot.catalogue.importers.productfiles import (
-    Context, ImportReport, ProductTexts, load_context, merge_and_write, normalise_uri, read_json, type_name,
+    Context,
+    ImportReport,
+    ProductTexts,
+    load_context,
+    merge_and_write,
+    normalise_uri,
+    read_json,
+    type_name,
 )
 
 # Headings of sections left out of good_to_know: costs and rates are municipal values.
