@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
+from typing import TypeGuard
 
 from sqlalchemy import (
     Boolean,
@@ -116,7 +117,7 @@ def sqlite_url(path: str | os.PathLike) -> str:
     return f"sqlite:///{Path(path).absolute()}"
 
 
-def is_url(target: str | os.PathLike) -> bool:
+def is_url(target: str | os.PathLike) -> TypeGuard[str]:
     return isinstance(target, str) and "://" in target
 
 
