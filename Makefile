@@ -13,11 +13,12 @@ BASELINE := models/baseline.tar.gz
 CATALOGUE_INPUTS := $(shell find knowledge -type f) $(wildcard bot/catalogue/*.py bot/catalogue/*/*)
 MODEL_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') $(wildcard bot/nlu/*.py) knowledge/languages.yml
 
-.PHONY: help setup pipeline catalogue train run test evaluate benchmark load clean
+.PHONY: help setup pipeline catalogue train run test test-fast evaluate benchmark load clean
 
 help:
 	@echo "make run        set up what is missing, then start the assistant"
 	@echo "make test       set up what is missing, then run every test"
+	@echo "make test-fast  lint, types and the tests that start no server (a few minutes; tests/lanes.py)"
 	@echo "make setup      create .venv and install the pinned packages"
 	@echo "make pipeline   train the Dutch spaCy pipeline from UD Dutch (../shared/data/ud-dutch)"
 	@echo "make catalogue  build the catalogue database from knowledge/"
@@ -46,6 +47,9 @@ run: setup pipeline catalogue train
 
 test: setup pipeline catalogue train
 	@bash scripts/test.sh
+
+test-fast: setup catalogue
+	@bash scripts/test.sh --fast
 
 # Rasa's default pipeline (rasa init) on the same data: the baseline of `make evaluate`.
 $(BASELINE): evaluation/baseline-config.yml $(MODEL_INPUTS)

@@ -41,7 +41,7 @@ class ActionRespond(Action):
                 return [SlotSet(Slot.FALLBACK_COUNT, 0), FollowupAction("action_offer_handover")]
             dispatcher.utter_message(response="utter_out_of_scope")
             return [SlotSet(Slot.FALLBACK_COUNT, count)]
-        dispatcher.utter_message(response=RESPONSES.get(intent, "utter_how_can_help"))
+        dispatcher.utter_message(response=RESPONSES.get(intent or "", "utter_how_can_help"))
         return [SlotSet(Slot.FALLBACK_COUNT, 0)]
 
 

@@ -11,8 +11,16 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import shared
 from actions.products import send_answer
-from actions.shared import (STORE_ERRORS, language_of, latest_intent, latest_text, municipality_values, response_text,
-                            supported_language_names, tell_not_saved)
+from actions.shared import (
+    STORE_ERRORS,
+    language_of,
+    latest_intent,
+    latest_text,
+    municipality_values,
+    response_text,
+    supported_language_names,
+    tell_not_saved,
+)
 from bot.catalogue.decision import decide
 from bot.contract import HandoverReason, HandoverState, Slot
 from bot.handover.availability import OpeningHours, team_for
@@ -27,7 +35,7 @@ REASONS = {
     "unsupported_language": HandoverReason.LANGUAGE,
     "feedback": HandoverReason.FRUSTRATION,
 }
-OFFER_RESPONSES = {
+OFFER_RESPONSES: dict[str, str] = {
     HandoverReason.SENSITIVE: "utter_handover_offer_sensitive",
     HandoverReason.NOT_UNDERSTOOD: "utter_handover_offer_stuck",
     HandoverReason.REPEATED_QUESTION: "utter_handover_offer_stuck",
@@ -57,7 +65,8 @@ def transcript(tracker: Tracker) -> list[dict]:
     for event in tracker.events:
         if event.get("event") in ("user", "bot") and event.get("text"):
             moment = datetime.fromtimestamp(event.get("timestamp", 0), timezone.utc).isoformat(timespec="seconds")
-            line = {"sender": "citizen" if event["event"] == "user" else "bot", "text": event["text"], "sent_at": moment}
+            sender = "citizen" if event["event"] == "user" else "bot"
+            line = {"sender": sender, "text": event["text"], "sent_at": moment}
             if event["event"] == "user":      # the key the staff console syncs later messages by: never twice
                 line["source_key"] = f"user:{event.get('timestamp', 0)}"
             lines.append(line)
@@ -114,8 +123,9 @@ class ActionStartChatHandover(Action):
                 {"title": response_text(domain, "utter_button_phone", language), "payload": "/handover_phone"}])
             return []
         try:
+            reason = tracker.get_slot(Slot.HANDOVER_REASON) or HandoverReason.ASKED
             shared.handover_store().open_handover(tracker.sender_id, team, language, tracker.get_slot(Slot.PRODUCT),
-                                           tracker.get_slot(Slot.HANDOVER_REASON) or HandoverReason.ASKED, transcript(tracker))
+                                                  reason, transcript(tracker))
         except STORE_ERRORS as error:
             return tell_not_saved(dispatcher, language, "a chat handover", error)
         dispatcher.utter_message(response="utter_handover_queued")
@@ -137,7 +147,7 @@ class ActionHandoverInfo(Action):
         municipality = shared.catalogue().municipality()
         values = municipality_values(language, channel="phone")
         values["appointment_url"] = municipality.get("appointment_url") or municipality.get("website", "")
-        dispatcher.utter_message(response=self.RESPONSES.get(intent, "utter_handover_phone"), **values)
+        dispatcher.utter_message(response=self.RESPONSES.get(intent or "", "utter_handover_phone"), **values)
         return [SlotSet(Slot.HANDOVER, None)]
 
 
@@ -145,14 +155,16 @@ class ValidateCallbackForm(FormValidationAction):
     def name(self) -> str:
         return "validate_callback_form"
 
-    def validate_callback_name(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> dict:
+    def validate_callback_name(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                               domain: dict) -> dict:
         name = str(value or "").strip()
         if 2 <= len(name) <= 100 and not any(ch.isdigit() for ch in name) and not name.startswith("/"):
             return {"callback_name": name}
         dispatcher.utter_message(response="utter_callback_name_invalid")
         return {"callback_name": None}
 
-    def validate_callback_contact(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> dict:
+    def validate_callback_contact(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                  domain: dict) -> dict:
         contact = str(value or "").strip()
         digits = re.sub(r"\D", "", contact)
         if EMAIL.match(contact) or (PHONE.match(contact) and 9 <= len(digits) <= 13):
@@ -160,7 +172,8 @@ class ValidateCallbackForm(FormValidationAction):
         dispatcher.utter_message(response="utter_callback_contact_invalid")
         return {"callback_contact": None}
 
-    def validate_callback_moment(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> dict:
+    def validate_callback_moment(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                 domain: dict) -> dict:
         return {"callback_moment": str(value or "").strip()[:200] or None}
 
 
@@ -216,8 +229,10 @@ class ActionStoreRating(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         score = next(tracker.get_latest_entity_values("score"), None)
         try:
-            shared.handover_store().set_satisfaction(tracker.sender_id, int(score))
-        except (TypeError, ValueError):
+            store = shared.handover_store()
+            if score is not None:           # no score given: nothing to store
+                store.set_satisfaction(tracker.sender_id, int(score))
+        except (TypeError, ValueError):     # a score that is not a number
             pass
         except STORE_ERRORS as error:
             return tell_not_saved(dispatcher, language_of(tracker), "a rating", error)

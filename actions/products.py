@@ -45,8 +45,14 @@ def asked_again(tracker: Tracker) -> bool:
     from rapidfuzz import fuzz
     texts = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
     current = latest_text(tracker)
-    previous = texts[-2] if len(texts) >= 2 and texts[-1] == current else (texts[-1] if texts and texts[-1] != current else "")
-    return len(current.split()) >= 3 and bool(previous) and fuzz.token_sort_ratio(current.lower(), previous.lower()) >= REPEATED_SIMILARITY
+    if len(texts) >= 2 and texts[-1] == current:
+        previous = texts[-2]
+    elif texts and texts[-1] != current:
+        previous = texts[-1]
+    else:
+        previous = ""
+    return (len(current.split()) >= 3 and bool(previous)
+            and fuzz.token_sort_ratio(current.lower(), previous.lower()) >= REPEATED_SIMILARITY)
 
 
 def send_answer(dispatcher: CollectingDispatcher, product_id: str, language: str, question: str,
@@ -90,7 +96,8 @@ class ActionAnswerQuestion(Action):
         # Neither a product nor context: the question was not understood, whatever the intent.
         misunderstood = int(tracker.get_slot(Slot.FALLBACK_COUNT) or 0) + 1
         if misunderstood >= OFFER_PERSON_AFTER:
-            return [SlotSet(Slot.QUESTION, question), SlotSet(Slot.FALLBACK_COUNT, 0), FollowupAction("action_offer_handover")]
+            return [SlotSet(Slot.QUESTION, question), SlotSet(Slot.FALLBACK_COUNT, 0),
+                    FollowupAction("action_offer_handover")]
         dispatcher.utter_message(response="utter_ask_which_product")
         return [SlotSet(Slot.QUESTION, question), SlotSet(Slot.FALLBACK_COUNT, misunderstood)]
 

@@ -83,7 +83,10 @@ def supported_language_names() -> dict[str, str]:
         named = [Locale(language).languages.get(code, code) for code in codes]
         if language == "nl":
             named = [n.capitalize() for n in named]
-        names[f"languages_{language}"] = (", ".join(named[:-1]) + f" {conjunction} " + named[-1]) if len(named) > 1 else named[0]
+        if len(named) > 1:
+            names[f"languages_{language}"] = ", ".join(named[:-1]) + f" {conjunction} " + named[-1]
+        else:
+            names[f"languages_{language}"] = named[0]
     return names
 
 

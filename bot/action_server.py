@@ -42,6 +42,7 @@ def problem_with(action_call, slot_types: dict[str, tuple[type, ...]]) -> str | 
         return "the body is not a JSON object"
     if not isinstance(action_call.get("next_action"), str) or not action_call["next_action"]:
         return "next_action is not a name"
+    kind: type                  # the loops below check values against several types
     for key, kind in (("sender_id", str), ("version", str), ("domain", dict)):
         if action_call.get(key) is not None and not isinstance(action_call[key], kind):
             return f"{key} is not a {kind.__name__}"

@@ -70,8 +70,9 @@ def plan_product_answer(repository: CatalogueRepository, product_id: str, langua
     elif question == "ask_duration":
         plan += _duration(product, facts)
     elif question == "ask_bring":
-        if texts.get("bring"):
-            plan.append(Utterance("utter_product_bring", {**facts, "items": _bullets(texts["bring"])}))
+        bring = texts.get("bring")      # a list of texts: the catalogue build checks it
+        if isinstance(bring, list) and bring:
+            plan.append(Utterance("utter_product_bring", {**facts, "items": _bullets(bring)}))
         else:
             plan.append(Utterance("utter_fact_unknown", facts))
     elif question in ("ask_apply", "make_appointment", "report_problem"):
@@ -99,8 +100,9 @@ def _elsewhere(repository, product: ProductView, language: str, facts: dict) -> 
     organisation = product.organisation
     if organisation and organisation["key"] != "gemeente":
         return [Utterance("utter_product_other_organisation", {
-            **facts, "organisation": _label(organisation["name"], language), "organisation_link": organisation.get("url") or ""})]
-    layer = next((l for l in ("Rijk", "Provincie", "Waterschap") if l in product.layers), None)
+            **facts, "organisation": _label(organisation["name"], language),
+            "organisation_link": organisation.get("url") or ""})]
+    layer = next((name for name in ("Rijk", "Provincie", "Waterschap") if name in product.layers), None)
     if layer:
         return [Utterance(f"utter_product_layer_{layer.lower()}", facts)]
     return []
@@ -174,7 +176,8 @@ def main(argv: list[str] | None = None) -> int:
     import sys
 
     from bot.catalogue.paths import database_path
-    parser = argparse.ArgumentParser(prog="python -m bot.answers", description="show a product as a citizen would see it")
+    parser = argparse.ArgumentParser(prog="python -m bot.answers",
+                                     description="show a product as a citizen would see it")
     parser.add_argument("product", help="product id, e.g. paspoort")
     parser.add_argument("--language", default="nl")
     parser.add_argument("--question", default="ask_info", choices=QUESTION_TYPES, help="question type")

@@ -37,7 +37,8 @@ def _validate_action_result(self, result: Dict[str, Any]) -> bool:
     error = best_match(_action_response_validator().iter_errors(result))
     if error is not None:
         error.message += (". Failed to validate Action server response from API, make sure your response from the "
-                          f"Action endpoint is valid. For more information about the format visit {DOCS_BASE_URL}/custom-actions")
+                          "Action endpoint is valid. For more information about the format visit "
+                          f"{DOCS_BASE_URL}/custom-actions")
         raise error
     return True
 
@@ -59,7 +60,6 @@ def _kept_session(self) -> _Borrowed:
     import asyncio
 
     import aiohttp
-
     from rasa.core.constants import DEFAULT_REQUEST_TIMEOUT
 
     loop = asyncio.get_running_loop()

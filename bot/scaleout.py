@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from bot.settings import PROJECT_DIR
 from bot.servers import RASA, _stop, _wait_until, free_port
+from bot.settings import PROJECT_DIR
 
 ENDPOINTS = PROJECT_DIR / "endpoints.scaleout.yml"
 NGINX_CONFIG = """\

@@ -1,6 +1,7 @@
 """Private PostgreSQL and Redis servers for the tests and the load script (bot.evaluation.load):
-each on a free port on 127.0.0.1, with its data in a temporary folder, stopped and removed afterwards. They use Debian's binaries; when those are
-missing the test fails (it never skips: CI must run these tests) and says how to install them.
+each on a free port on 127.0.0.1, with its data in a temporary folder, stopped and removed afterwards.
+They use Debian's binaries; when those are missing the test fails (it never skips: CI must run these
+tests) and says how to install them.
 
     with running_postgresql(tmp_path) as url:   # postgresql://postgres@127.0.0.1:PORT/assistant
     with running_redis(tmp_path) as url:        # redis://127.0.0.1:PORT/0
@@ -19,8 +20,7 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
-from typing import Iterator
-
+from typing import Iterator, NoReturn
 
 from bot.servers import free_port
 
@@ -29,7 +29,7 @@ START_SECONDS = 60
 PORT_ATTEMPTS = 3
 
 
-def _missing(what: str) -> None:
+def _missing(what: str) -> NoReturn:
     raise RuntimeError(f"{what} is missing: {INSTALL_HINT}")
 
 
@@ -141,7 +141,9 @@ def _wait_for_postgresql(bin_dir: Path, port: int, process: subprocess.Popen) ->
 
 
 def redis_server() -> str:
-    found = shutil.which("redis-server") or ("/usr/bin/redis-server" if os.path.exists("/usr/bin/redis-server") else None)
+    found = shutil.which("redis-server")
+    if not found and os.path.exists("/usr/bin/redis-server"):
+        found = "/usr/bin/redis-server"
     if not found:
         _missing("redis-server")
     return found

@@ -15,9 +15,23 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
+from typing import TypeGuard
 
-from sqlalchemy import (Boolean, Column, Float, ForeignKey, Index, Integer, MetaData, Table, Text, create_engine,
-                        event, inspect, text)
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Table,
+    Text,
+    create_engine,
+    event,
+    inspect,
+    text,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError
@@ -103,7 +117,7 @@ def sqlite_url(path: str | os.PathLike) -> str:
     return f"sqlite:///{Path(path).absolute()}"
 
 
-def is_url(target: str | os.PathLike) -> bool:
+def is_url(target: str | os.PathLike) -> TypeGuard[str]:
     return isinstance(target, str) and "://" in target
 
 

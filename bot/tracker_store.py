@@ -48,6 +48,8 @@ def _sqlite_pragmas(connection, _record) -> None:
 
 
 class ConversationStore(SQLTrackerStore):
+    engine: sa.engine.Engine            # created by SQLTrackerStore, replaced below for SQLite
+
     def __init__(self, *args: Any, recent_conversations: int = 0, url: Optional[str] = None, **kwargs: Any) -> None:
         if url:
             kwargs.update(_settings_from_url(url))

@@ -1,10 +1,18 @@
 #!/usr/bin/env bash
-# The test suite: pytest (catalogue, actions, end-to-end over real HTTP), rasa data validate,
-# and the conversation tests. Called by `make test` after set-up, pipeline, catalogue and model.
+# The test suite: ruff and mypy (bot/ and actions/), pytest (catalogue, actions, end-to-end over real
+# HTTP), rasa data validate, and the conversation tests. Called by `make test` after set-up,
+# pipeline, catalogue and model. With --fast (`make test-fast`): ruff, mypy and the tests that start
+# no server, browser or PostgreSQL (tests/lanes.py), in a few minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export SQLALCHEMY_SILENCE_UBER_WARNING=1
 mkdir -p results
+
+bash scripts/timed.sh "lint and types (ruff, mypy)" bash -c '.venv/bin/ruff check bot actions && .venv/bin/mypy'
+
+if [ "${1:-}" = "--fast" ]; then
+  exec bash scripts/timed.sh "pytest, fast lane" .venv/bin/python -m pytest tests -q -p no:cacheprovider -m "not slow"
+fi
 
 bash scripts/timed.sh "rasa data validate" bash -c '
   .venv/bin/rasa data validate --data data --domain domain.yml --config config.yml > results/validate.log 2>&1 \

@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import sqlite_utils
+from sqlite_utils.db import Table
 
 from bot.catalogue import sources, text
 from bot.catalogue.atomic import replacing
@@ -39,26 +40,34 @@ def _search_document(product: Product, catalogue: Catalogue) -> dict:
     return {"product_id": product.id, "names": analysed(names), "phrases": analysed(phrases), "texts": analysed(texts)}
 
 
+def _table(db: sqlite_utils.Database, name: str) -> Table:
+    """`db[name]` is typed as a table or a view: the catalogue database has tables only."""
+    table = db[name]
+    if not isinstance(table, Table):
+        raise TypeError(f"{name} in {db} is a view, not a table")
+    return table
+
+
 def _create_tables(db: sqlite_utils.Database) -> None:
     """Explicit schema: an empty source (no synonyms yet) must still give every table."""
-    db["products"].create({
+    _table(db, "products").create({
         "id": str, "slug": str, "uri": str, "in_upl": bool, "layers": str, "audience": str, "kinds": str,
         "sdg_code": str, "sdg_area": str, "offered_by_municipality": bool, "theme": str, "handled_by": str,
         "channels": str, "url": str, "processing_time": str, "costs": str,
     }, pk="id")
-    db["texts"].create({"product_id": str, "language": str, "field": str, "value": str},
-                       pk=("product_id", "language", "field"), foreign_keys=[("product_id", "products", "id")])
-    db["synonyms"].create({"product_id": str, "language": str, "phrase": str},
-                          foreign_keys=[("product_id", "products", "id")])
-    db["synonyms"].create_index(["product_id"])
-    db["organisations"].create({"key": str, "name": str, "url": str}, pk="key")
-    db["themes"].create({"key": str, "name": str}, pk="key")
-    db["settings"].create({"key": str, "value": str}, pk="key")
-    db["search"].create({"product_id": str, "names": str, "phrases": str, "texts": str}, pk="product_id")
-    db["examples"].create({"product_id": str, "language": str, "text": str})
-    db["examples"].create_index(["product_id"])
-    db["matcher"].create({"id": int, "model": bytes, "examples": int, "seconds": float, "fingerprint": str,
-                           "updates": int}, pk="id")
+    _table(db, "texts").create({"product_id": str, "language": str, "field": str, "value": str},
+                               pk=("product_id", "language", "field"), foreign_keys=[("product_id", "products", "id")])
+    _table(db, "synonyms").create({"product_id": str, "language": str, "phrase": str},
+                                  foreign_keys=[("product_id", "products", "id")])
+    _table(db, "synonyms").create_index(["product_id"])
+    _table(db, "organisations").create({"key": str, "name": str, "url": str}, pk="key")
+    _table(db, "themes").create({"key": str, "name": str}, pk="key")
+    _table(db, "settings").create({"key": str, "value": str}, pk="key")
+    _table(db, "search").create({"product_id": str, "names": str, "phrases": str, "texts": str}, pk="product_id")
+    _table(db, "examples").create({"product_id": str, "language": str, "text": str})
+    _table(db, "examples").create_index(["product_id"])
+    _table(db, "matcher").create({"id": int, "model": bytes, "examples": int, "seconds": float, "fingerprint": str,
+                                  "updates": int}, pk="id")
 
 
 def training_messages(catalogue: Catalogue) -> list[TrainingMessage]:
@@ -95,8 +104,8 @@ def _write_matcher(db: sqlite_utils.Database, catalogue: Catalogue, report, prev
     if model is None:
         model = ProductMatcher.train(messages).to_bytes()
     elapsed = time.perf_counter() - started
-    db["matcher"].insert({"id": 1, "model": model, "examples": len(messages), "seconds": round(elapsed, 2),
-                          "fingerprint": fingerprint, "updates": updates})
+    _table(db, "matcher").insert({"id": 1, "model": model, "examples": len(messages), "seconds": round(elapsed, 2),
+                                  "fingerprint": fingerprint, "updates": updates})
     report(f"[catalogue] product matcher {how} ({len(messages)} messages) in {elapsed:.1f} s")
 
 
@@ -133,35 +142,37 @@ def write_database(catalogue: Catalogue, path: Path, report=print, previous: Pat
     db = sqlite_utils.Database(path)
     _create_tables(db)
     url_pattern = catalogue.municipality.get("product_url_pattern")
-    db["products"].insert_all((
+    _table(db, "products").insert_all((
         {
             "id": p.id, "slug": slug(p.id), "uri": p.uri, "in_upl": p.in_upl,
             "layers": p.layers, "audience": p.audience, "kinds": p.kinds,
             "sdg_code": p.sdg_code, "sdg_area": p.sdg_area,
             "offered_by_municipality": p.offered_by_municipality,
             "theme": p.theme, "handled_by": p.handled_by, "channels": p.channels,
-            "url": p.url or (url_pattern.format(slug=slug(p.id)) if url_pattern and p.offered_by_municipality else None),
+            "url": p.url or (url_pattern.format(slug=slug(p.id))
+                             if url_pattern and p.offered_by_municipality else None),
             "processing_time": p.processing_time, "costs": p.costs,
         } for p in catalogue.products.values()))
-    db["texts"].insert_all((
+    _table(db, "texts").insert_all((
         {"product_id": p.id, "language": lang, "field": name, "value": json.dumps(value, ensure_ascii=False)}
         for p in catalogue.products.values() for lang, fields in p.texts.items() for name, value in fields.items()))
-    db["synonyms"].insert_all((
+    _table(db, "synonyms").insert_all((
         {"product_id": p.id, "language": lang, "phrase": phrase}
         for p in catalogue.products.values() for lang, items in p.synonyms.items() for phrase in items))
-    db["organisations"].insert_all(
-        ({"key": key, "name": value.get("name", {}), "url": value.get("url")} for key, value in catalogue.organisations.items()))
-    db["themes"].insert_all(({"key": key, "name": value} for key, value in catalogue.themes.items()))
-    db["settings"].insert_all([
+    _table(db, "organisations").insert_all(
+        ({"key": key, "name": value.get("name", {}), "url": value.get("url")}
+         for key, value in catalogue.organisations.items()))
+    _table(db, "themes").insert_all(({"key": key, "name": value} for key, value in catalogue.themes.items()))
+    _table(db, "settings").insert_all([
         {"key": "municipality", "value": json.dumps(catalogue.municipality, ensure_ascii=False)},
         {"key": "languages", "value": json.dumps(catalogue.languages)},
         {"key": "most_asked", "value": json.dumps(catalogue.most_asked, ensure_ascii=False)},
         {"key": "schema_version", "value": json.dumps(SCHEMA_VERSION)},
         {"key": "built_at", "value": json.dumps(datetime.now(timezone.utc).isoformat(timespec="seconds"))},
     ])
-    db["search"].insert_all((_search_document(p, catalogue) for p in catalogue.products.values()))
+    _table(db, "search").insert_all((_search_document(p, catalogue) for p in catalogue.products.values()))
     db["search"].enable_fts(["names", "phrases", "texts"], tokenize="unicode61", create_triggers=False)
-    db["examples"].insert_all(({"product_id": e.product_id, "language": e.language, "text": e.text}
+    _table(db, "examples").insert_all(({"product_id": e.product_id, "language": e.language, "text": e.text}
                                for e in catalogue.examples))
     _write_matcher(db, catalogue, report, previous, update)
     db.vacuum()

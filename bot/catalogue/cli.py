@@ -95,8 +95,10 @@ COMMANDS = {
 
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="python -m bot.catalogue", description=__doc__)
-    root.add_argument("--sources", type=Path, default=paths.knowledge_dir(), help="catalogue sources (default: knowledge/)")
-    root.add_argument("--database", type=Path, default=paths.database_path(), help="database (default: build/catalogue.db)")
+    root.add_argument("--sources", type=Path, default=paths.knowledge_dir(),
+                      help="catalogue sources (default: knowledge/)")
+    root.add_argument("--database", type=Path, default=paths.database_path(),
+                      help="database (default: build/catalogue.db)")
     commands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
     sub = {name: commands.add_parser(name, help=text, description=text) for name, (_, text) in COMMANDS.items()}
     sub["import-upl"].add_argument("file", type=Path, help="UPL-actueel.csv")

@@ -211,36 +211,36 @@ class ProductMatcher:
         weights, intercepts = _fit_columns(matrix, labels, classes, regularisation)
         return cls._assemble(features, classes, weights, intercepts, matrix, messages, updates=0)
 
-    def updated(self, messages: list[TrainingMessage], regularisation: float = REGULARISATION) -> "ProductMatcher | None":
+    def updated(self, messages: list[TrainingMessage],
+                regularisation: float = REGULARISATION) -> "ProductMatcher | None":
         """This matcher with the products whose messages changed fitted again (on all messages,
         with the vocabulary it has), or None when a full training is due."""
         fingerprints = product_fingerprints(messages)
-        changed = {p for p, f in fingerprints.items() if self.fingerprints.get(p) != f}
-        changed |= set(self.fingerprints) - set(fingerprints)      # removed products
-        if self.updates >= MAX_UPDATES or len(changed) > MAX_UPDATED_PRODUCTS:
+        touched = {p for p, f in fingerprints.items() if self.fingerprints.get(p) != f}
+        touched |= set(self.fingerprints) - set(fingerprints)      # removed products
+        if self.updates >= MAX_UPDATES or len(touched) > MAX_UPDATED_PRODUCTS:
             return None
         matrix = self.features.transform([(m.text, m.language) for m in messages])
         labels = np.array([m.product_id for m in messages])
         classes = sorted(fingerprints)
-        if len(classes) < 2:
-            return None
         # The changed products' messages are counter-examples of the products that score them
         # highest now: those are fitted again too, or a new example would keep its old winner.
-        own = np.isin(labels, sorted(changed))
-        changed |= self._rivals(matrix[own])
-        changed = sorted(changed & set(classes))
-        refitted_weights, refitted_intercepts = _fit_columns(matrix, labels, changed, regularisation) if changed else (None, None)
-        kept = {c: i for i, c in enumerate(self.classes)}
-        refitted = {c: i for i, c in enumerate(changed)}
-        weights = self.weights.tocsc()
+        touched |= self._rivals(matrix[np.isin(labels, sorted(touched))])
+        refit = sorted(touched & set(classes))
+        if len(classes) < 2 or not refit:
+            return None
+        refit_weights, refit_intercepts = _fit_columns(matrix, labels, refit, regularisation)
+        refit_at = {c: i for i, c in enumerate(refit)}
+        kept_at = {c: i for i, c in enumerate(self.classes)}
+        kept_weights = self.weights.tocsc()
         columns, intercepts = [], []
         for product in classes:
-            if product in refitted:
-                columns.append(refitted_weights[:, refitted[product]])
-                intercepts.append(refitted_intercepts[refitted[product]])
+            if product in refit_at:
+                columns.append(refit_weights[:, refit_at[product]])
+                intercepts.append(refit_intercepts[refit_at[product]])
             else:
-                columns.append(weights[:, kept[product]])
-                intercepts.append(self.intercepts[kept[product]])
+                columns.append(kept_weights[:, kept_at[product]])
+                intercepts.append(self.intercepts[kept_at[product]])
         return self._assemble(self.features, classes, sparse.hstack(columns).tocsr(),
                               np.array(intercepts, dtype=np.float32), matrix, messages, updates=self.updates + 1)
 

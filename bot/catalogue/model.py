@@ -15,7 +15,8 @@ FULL_CONTENT_FIELDS = ("summary", "who", "how_to_apply", "bring")
 
 
 def slug(product_id: str) -> str:
-    """File name stem of a product: 'melding openbare ruimte (straatverlichting)' -> 'melding-openbare-ruimte-straatverlichting'."""
+    """File name stem of a product:
+    'melding openbare ruimte (straatverlichting)' -> 'melding-openbare-ruimte-straatverlichting'."""
     return re.sub(r"[^a-z0-9]+", "-", product_id.lower()).strip("-")
 
 

@@ -14,8 +14,8 @@ from ruamel.yaml.comments import CommentedMap
 def round_trip_yaml() -> YAML:
     """Round-trip YAML set up as the product files are written: unchanged parts stay byte for byte."""
     yaml = YAML(typ="rt")
-    yaml.width = 4096
-    yaml.preserve_quotes = True
+    yaml.width = 4096               # type: ignore[assignment]  # ruamel.yaml types it as None, its default
+    yaml.preserve_quotes = True     # type: ignore[assignment]  # ruamel.yaml types it as None, its default
     yaml.indent(mapping=2, sequence=2, offset=0)
     return yaml
 

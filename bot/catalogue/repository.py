@@ -200,7 +200,8 @@ class CatalogueRepository:
             "products": one("select count(*) from products"),
             "offered_by_municipality": one("select count(*) from products where offered_by_municipality"),
             "local_products": one("select count(*) from products where not in_upl"),
-            "with_municipal_values": one("select count(*) from products where costs is not null or processing_time is not null"),
+            "with_municipal_values": one("select count(*) from products"
+                                         " where costs is not null or processing_time is not null"),
             "synonyms": one("select count(*) from synonyms"),
             "built_at": self.setting("built_at"),
         }

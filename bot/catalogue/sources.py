@@ -8,7 +8,14 @@ from pathlib import Path
 from bot.catalogue import examples
 from bot.catalogue.errors import CatalogueError, SourceProblem
 from bot.catalogue.model import (
-    AUDIENCES, CHANNELS, KINDS, LAYERS, LIST_TEXT_FIELDS, TEXT_FIELDS, Product, slug,
+    AUDIENCES,
+    CHANNELS,
+    KINDS,
+    LAYERS,
+    LIST_TEXT_FIELDS,
+    TEXT_FIELDS,
+    Product,
+    slug,
 )
 from bot.catalogue.yamlfile import LocatedYaml
 
@@ -67,7 +74,8 @@ def _check_text_block(doc: LocatedYaml, block, path: tuple, languages: list[str]
         return
     for language, fields in block.items():
         if language not in languages:
-            problems.append(doc.problem(f"language '{language}' is not configured ({', '.join(languages)})", *path, language))
+            problems.append(doc.problem(f"language '{language}' is not configured ({', '.join(languages)})",
+                                        *path, language))
             continue
         if not isinstance(fields, dict):
             problems.append(doc.problem("must be a mapping of field to text", *path, language))
@@ -101,7 +109,8 @@ def read_product_file(doc: LocatedYaml, catalogue: Catalogue, problems: list[Sou
     product = catalogue.products.get(product_id)
     if product is None:
         if not local:
-            problems.append(doc.problem(f"'{product_id}' is not a UPL product name (set 'local: true' for a product of the municipality's own)", "id"))
+            problems.append(doc.problem(f"'{product_id}' is not a UPL product name "
+                                        "(set 'local: true' for a product of the municipality's own)", "id"))
             return
         product = catalogue.products[product_id] = Product(id=product_id, in_upl=False, layers=["Gemeente"])
     elif product.texts:
@@ -120,7 +129,8 @@ def read_product_file(doc: LocatedYaml, catalogue: Catalogue, problems: list[Sou
         channels = []
     for index, channel in enumerate(channels):
         if channel not in CHANNELS:
-            problems.append(doc.problem(f"unknown channel '{channel}' (allowed: {', '.join(CHANNELS)})", "channels", index))
+            problems.append(doc.problem(f"unknown channel '{channel}' (allowed: {', '.join(CHANNELS)})",
+                                        "channels", index))
 
     texts = data.get("texts") or {}
     _check_text_block(doc, texts, ("texts",), catalogue.languages, problems)
@@ -142,7 +152,8 @@ def read_product_file(doc: LocatedYaml, catalogue: Catalogue, problems: list[Sou
     product.examples = examples.by_language(located)
     product.theme, product.handled_by, product.channels = theme, handled_by, list(channels)
     product.texts = texts if isinstance(texts, dict) else {}
-    product.synonyms = {lang: [str(p) for p in phrases] for lang, phrases in synonyms.items() if isinstance(phrases, list)}
+    product.synonyms = {lang: [str(p) for p in phrases]
+                        for lang, phrases in synonyms.items() if isinstance(phrases, list)}
 
 
 def _read_municipal_values(doc: LocatedYaml, catalogue: Catalogue, problems: list[SourceProblem]) -> None:
@@ -160,11 +171,13 @@ def _read_municipal_values(doc: LocatedYaml, catalogue: Catalogue, problems: lis
         if url is not None and not (isinstance(url, str) and url.startswith(("https://", "http://"))):
             problems.append(doc.problem("must be an http(s) link", *where, "url"))
         time = entry.get("processing_time")
+        amount = next(iter(time.values())) if isinstance(time, dict) and time else None
         if time is not None and not (
             isinstance(time, dict) and len(time) == 1 and (
-                (set(time) <= {"days", "weeks"} and isinstance(next(iter(time.values())), int) and next(iter(time.values())) > 0)
+                (set(time) <= {"days", "weeks"} and isinstance(amount, int) and amount > 0)
                 or time == {"immediate": True})):
-            problems.append(doc.problem("must be {days: N}, {weeks: N} or {immediate: true}", *where, "processing_time"))
+            problems.append(doc.problem("must be {days: N}, {weeks: N} or {immediate: true}",
+                                        *where, "processing_time"))
         costs = entry.get("costs")
         if costs is not None:
             if not isinstance(costs, list) or not costs:
@@ -177,7 +190,8 @@ def _read_municipal_values(doc: LocatedYaml, catalogue: Catalogue, problems: lis
                         problems.append(doc.problem("needs 'eur', an amount of 0 or more", *where, "costs", index))
                     label = cost.get("label") if isinstance(cost, dict) else None
                     if label is not None and not isinstance(label, dict):
-                        problems.append(doc.problem("must be a mapping of language to text", *where, "costs", index, "label"))
+                        problems.append(doc.problem("must be a mapping of language to text",
+                                                    *where, "costs", index, "label"))
         product.url, product.processing_time, product.costs = url, time, costs
 
 

@@ -8,7 +8,6 @@ import yaml
 
 from bot.catalogue.errors import CatalogueError, SourceProblem
 
-
 # libyaml's parser when installed (about ten times faster on a catalogue of a thousand files).
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

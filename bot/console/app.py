@@ -43,7 +43,8 @@ def create_app(rasa_url: str, rasa_token: str, handover_db: str | None = None, c
     app.ctx.servers = servers
     store = HandoverStore(handover_db)
     catalogue = CatalogueRepository(catalogue_db or database_path())
-    app.blueprint(staff.create_blueprint(store, RasaClient(Endpoint(rasa_url, rasa_token, TIMEOUT_SECONDS)), catalogue, secure_cookies,
+    rasa = RasaClient(Endpoint(rasa_url, rasa_token, TIMEOUT_SECONDS))
+    app.blueprint(staff.create_blueprint(store, rasa, catalogue, secure_cookies,
                                          servers.trusted_proxies if servers else ()))
     from bot.console import editor
     app.blueprint(editor.create_blueprint(store, catalogue, secure_cookies))

@@ -55,7 +55,9 @@ def expire_cookie(resp, name: str, secure: bool) -> None:
 
 def same_secret(sent: str | None, expected: str | None) -> bool:
     """Constant-time comparison; as bytes, since compare_digest refuses non-ASCII text (a 500)."""
-    return bool(sent and expected) and secrets.compare_digest(sent.encode(), expected.encode())
+    if not sent or not expected:
+        return False
+    return secrets.compare_digest(sent.encode(), expected.encode())
 
 
 def make_login_required(store: HandoverStore, sessions: Sessions, render):

@@ -33,8 +33,17 @@ from bot.catalogue.repository import CatalogueRepository
 from bot.console.auth import make_login_required
 from bot.console.insight_charts import insight_charts
 from bot.console.labels import label, labels
-from bot.console.product_files import (MAX_EXAMPLE, MAX_PHRASE, EditError, add_phrase, apply_values,
-                                       diff, digest, form_values, parse_form)
+from bot.console.product_files import (
+    MAX_EXAMPLE,
+    MAX_PHRASE,
+    EditError,
+    add_phrase,
+    apply_values,
+    diff,
+    digest,
+    form_values,
+    parse_form,
+)
 from bot.console.publishing import CatalogueEditor
 from bot.console.sessions import Sessions
 from bot.handover.privacy import redact
@@ -100,7 +109,7 @@ def create_blueprint(store: HandoverStore, catalogue: CatalogueRepository, secur
         language = request.args.get("language") or "nl"
         if language not in languages():
             language = "nl"
-        results = []
+        results: list[dict] = []
         if query:
             folded = catalogue_text.fold(query)
             seen = set()
@@ -114,7 +123,8 @@ def create_blueprint(store: HandoverStore, catalogue: CatalogueRepository, secur
                     seen.add(product_id)
             for match in catalogue.resolve(query, language, limit=10):
                 if match.product_id not in seen:
-                    results.append({"id": match.product_id, "how": f"gevonden zoals de assistent zoekt ({match.score:.2f})"})
+                    results.append({"id": match.product_id,
+                                    "how": f"gevonden zoals de assistent zoekt ({match.score:.2f})"})
                     seen.add(match.product_id)
             results = results[:SEARCH_RESULTS]
             for result in results:
@@ -231,17 +241,17 @@ def create_blueprint(store: HandoverStore, catalogue: CatalogueRepository, secur
     async def revert(request: Request, change_id: int):
         try:
             change = await asyncio.to_thread(editor.revert, change_id, request.ctx.user["username"])
-        except CatalogueError as error:
-            original = editor.change(change_id)
-            return page("editor_change.html", request, status=422, change=original, revertable=False,
-                        problems=error.problems, lines=diff(original["before"], original["after"], original["file"]))
-        except EditError as error:
+        except (CatalogueError, EditError) as error:
             original = editor.change(change_id)
             if original is None:
                 return page("editor_message.html", request, status=404, title="Wijziging niet gevonden",
                             message=str(error))
+            lines = diff(original["before"], original["after"], original["file"])
+            if isinstance(error, CatalogueError):
+                return page("editor_change.html", request, status=422, change=original, revertable=False,
+                            problems=error.problems, lines=lines)
             return page("editor_change.html", request, status=409, change=original, revertable=False,
-                        error=str(error), lines=diff(original["before"], original["after"], original["file"]))
+                        error=str(error), lines=lines)
         if change is None:
             return response.redirect(f"/editor/changes/{change_id}")
         return response.redirect(f"/editor/changes/{change['id']}")
@@ -329,9 +339,12 @@ def create_blueprint(store: HandoverStore, catalogue: CatalogueRepository, secur
         if problem is None:
             try:
                 content = add_phrase(editor.read(product_id), product_id, key, language, phrase, languages())
-                change = await asyncio.to_thread(editor.publish, product_id, content, request.ctx.user["username"], kind)
-                return response.redirect(f"/editor/insights?{query_string(period, period_language, search_of(request.args))}"
-                                         f"&added={change['id']}#added")
+                change = await asyncio.to_thread(editor.publish, product_id, content,
+                                                 request.ctx.user["username"], kind)
+                query = query_string(period, period_language, search_of(request.args))
+                # publish returns None when the file already was this content: nothing was added.
+                added = f"&added={change['id']}#added" if change is not None else ""
+                return response.redirect(f"/editor/insights?{query}{added}")
             except CatalogueError as error:
                 problem = f"De catalogus is niet geldig met deze {name}: " + "; ".join(str(p) for p in error.problems)
             except EditError as error:

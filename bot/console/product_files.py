@@ -75,13 +75,16 @@ def form_values(content: str | None, product_id: str, languages: list[str]) -> d
     texts = data.get("texts") if isinstance(data.get("texts"), dict) else {}
     values = {}
     for language in languages:
-        block = texts.get(language) if isinstance(texts.get(language), dict) else {}
+        block = texts.get(language)
+        if not isinstance(block, dict):
+            block = {}
         entry = {}
         for name in TEXT_FIELDS:
             value = block.get(name)
             entry[name] = "\n".join(str(v) for v in value) if isinstance(value, list) else (str(value) if value else "")
         for key in PHRASE_FIELDS:
-            phrases = data.get(key).get(language) if isinstance(data.get(key), dict) else None
+            by_language = data.get(key)
+            phrases = by_language.get(language) if isinstance(by_language, dict) else None
             entry[key] = "\n".join(str(p) for p in phrases) if isinstance(phrases, list) else ""
         values[language] = entry
     return values
@@ -137,6 +140,7 @@ def apply_values(content: str | None, product_id: str, values: dict[str, dict[st
         entry = values.get(language, {})
         block = texts.get(language) if isinstance(texts.get(language), dict) else None
         for name in TEXT_FIELDS:
+            new: str | list[str]
             if name in LIST_TEXT_FIELDS:
                 new = clean_lines(entry.get(name, ""))
             else:
@@ -149,7 +153,7 @@ def apply_values(content: str | None, product_id: str, values: dict[str, dict[st
                 block = CommentedMap()
                 _set(texts, language, block, languages)
             current = block.get(name)
-            if name in LIST_TEXT_FIELDS:
+            if isinstance(new, list):                       # the list fields (LIST_TEXT_FIELDS)
                 if isinstance(current, list) and [str(c) for c in current] == new:
                     continue
                 if isinstance(current, CommentedSeq):

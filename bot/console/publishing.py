@@ -112,7 +112,7 @@ class CatalogueEditor:
                                                examples=[]), database, report=lambda *_: None)
             repository = CatalogueRepository(database)
             try:
-                answers = {}
+                answers: dict[str, dict[str, tuple]] = {}
                 for language in languages:
                     answers[language] = {}
                     for question in QUESTION_TYPES:

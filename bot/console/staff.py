@@ -17,11 +17,11 @@ from sanic import Blueprint, Request, response
 
 from bot.console.auth import cookie_name, expire_cookie, make_login_required, same_secret, session_token, set_cookie
 from bot.console.labels import label, labels
-from bot.integrations.rasa import RasaClient, RasaUnavailable
 from bot.console.sessions import COOKIE, Sessions
 from bot.console.throttle import LoginThrottle
 from bot.contract import HandoverState, HandoverStatus
 from bot.handover.store import HandoverStore
+from bot.integrations.rasa import RasaClient, RasaUnavailable
 from bot.web.limits import client_address
 
 log = logging.getLogger(__name__)
@@ -218,7 +218,8 @@ def create_blueprint(store: HandoverStore, rasa: RasaClient, catalogue, secure_c
     async def reply(request: Request, handover_id: str):
         handover = handover_or_404(handover_id, request.ctx.user)
         text = ((request.form or {}).get("text") or "").strip()
-        if handover is None or handover["status"] != HandoverStatus.LIVE or handover["claimed_by"] != request.ctx.user["username"]:
+        if (handover is None or handover["status"] != HandoverStatus.LIVE
+                or handover["claimed_by"] != request.ctx.user["username"]):
             return refuse(request, 409, "claim_first")
         if not text or len(text) > MAX_REPLY:
             return refuse(request, 400, "reply_length", limit=MAX_REPLY)

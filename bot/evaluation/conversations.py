@@ -22,17 +22,18 @@ from pathlib import Path
 
 import requests
 
-from bot.settings import PROJECT_DIR
 from bot.evaluation import ONE_ADDRESS_ENV
 from bot.evaluation.heldout import TEST, Case, load_cases
 from bot.servers import running_assistant
+from bot.settings import PROJECT_DIR
 
 HANDOVER_ACTIONS = {"action_offer_handover", "action_start_chat_handover", "action_handover_info"}
 
 
 def ask(url: str, token: str, text: str) -> dict:
     sender = f"eval-{uuid.uuid4()}"
-    messages = requests.post(f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=60).json()
+    messages = requests.post(f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": text},
+                             timeout=60).json()
     tracker = requests.get(f"{url}/conversations/{sender}/tracker", params={"token": token}, timeout=30).json()
     offered = []
     for message in messages:
@@ -93,7 +94,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", action="append", type=Path,
                         help="model(s) to evaluate (default: models/assistant.tar.gz and models/baseline.tar.gz)")
     parser.add_argument("--file", type=Path, default=TEST)
-    parser.add_argument("--misses", action="store_true", help="list every miss (the development split: never the test split's, to tune on)")
+    parser.add_argument("--misses", action="store_true",
+                        help="list every miss (the development split: never the test split's, to tune on)")
     args = parser.parse_args(argv)
     models = args.model or [PROJECT_DIR / "models" / "assistant.tar.gz", PROJECT_DIR / "models" / "baseline.tar.gz"]
     from bot.catalogue.paths import database_path

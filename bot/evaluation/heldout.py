@@ -11,8 +11,8 @@ from pathlib import Path
 
 from bot.answers import QUESTION_TYPES
 from bot.catalogue.errors import CatalogueError
-from bot.settings import PROJECT_DIR
 from bot.catalogue.yamlfile import LocatedYaml
+from bot.settings import PROJECT_DIR
 
 HELD_OUT_DIR = PROJECT_DIR / "evaluation" / "heldout"
 TEST = HELD_OUT_DIR / "test.yml"
@@ -50,7 +50,8 @@ class Case:
 def load_cases(path: Path, product_ids: set[str] | None = None) -> list[Case]:
     """The cases of one file; refuses the file with file, line and field of each problem (an
     unknown product id, a missing language, an unknown question type)."""
-    doc = LocatedYaml(Path(path), str(Path(path).relative_to(PROJECT_DIR)) if Path(path).is_relative_to(PROJECT_DIR) else str(path))
+    shown = str(Path(path).relative_to(PROJECT_DIR)) if Path(path).is_relative_to(PROJECT_DIR) else str(path)
+    doc = LocatedYaml(Path(path), shown)
     problems, cases = [], []
     for index, item in enumerate(doc.data or []):
         products = item.get("product") or []

@@ -3,9 +3,10 @@
 python -m bot.evaluation.language_models
 
 Trains an NLU model per language (data/nlu/<language>/, same config.yml) and compares each with
-the joint model (models/assistant.tar.gz) on the held-out messages of that language
-(the product messages of evaluation/heldout/test.yml, never used for training, with their question type). The per-language figures assume the
-language is known; in use it would come from the detector, so they are an upper bound.
+the joint model (models/assistant.tar.gz) on the held-out messages of that language (the product
+messages of evaluation/heldout/test.yml, never used for training, with their question type). The
+per-language figures assume the language is known; in use it would come from the detector, so they
+are an upper bound.
 """
 from __future__ import annotations
 
@@ -14,8 +15,8 @@ import subprocess
 import time
 from collections import defaultdict
 
-from bot.settings import PROJECT_DIR
 from bot.evaluation.heldout import TEST, load_cases
+from bot.settings import PROJECT_DIR
 
 OUT = PROJECT_DIR / "models" / "per-language"
 

@@ -26,9 +26,9 @@ from pathlib import Path
 
 import aiohttp
 
-from bot.settings import PROJECT_DIR
 from bot.evaluation.heldout import TEST, load_cases
 from bot.evaluation.setups import resident_mb, running_setup
+from bot.settings import PROJECT_DIR
 
 THINK_SECONDS = (2.0, 8.0)
 MESSAGES_PER_CONVERSATION = (4, 8)
@@ -50,7 +50,8 @@ class Tally:
         lines = [f"## Load: {mode}, {citizens} concurrent conversations, {elapsed / 60:.1f} min",
                  "", "| messages | messages/s | p50 ms | p95 ms | p99 ms | server errors (5xx) | other errors | lost |",
                  "|---|---|---|---|---|---|---|---|",
-                 f"| {len(ordered)} | {len(ordered) / elapsed:.1f} | {statistics.median(ordered) if ordered else 0:.0f} | "
+                 f"| {len(ordered)} | {len(ordered) / elapsed:.1f} | "
+                 f"{statistics.median(ordered) if ordered else 0:.0f} | "
                  f"{percentile(0.95):.0f} | {percentile(0.99):.0f} | "
                  f"{sum(n for kind, n in self.errors.items() if kind.startswith('5'))} | "
                  f"{sum(n for kind, n in self.errors.items() if not kind.startswith('5'))} | {lost} |", ""]
@@ -72,7 +73,8 @@ async def citizen(session: aiohttp.ClientSession, url: str, texts: list[str], de
             text = rng.choice(texts)
             started = time.perf_counter()
             try:
-                async with session.post(f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": text}) as reply:
+                async with session.post(f"{url}/webhooks/rest/webhook",
+                                        json={"sender": sender, "message": text}) as reply:
                     await reply.read()
                     if reply.status == 200:
                         tally.accepted[sender].append(text)
@@ -104,7 +106,8 @@ async def drive(url: str, citizens: int, minutes: float, texts: list[str], seed:
     timeout = aiohttp.ClientTimeout(total=60)
     async with aiohttp.ClientSession(timeout=timeout, connector=aiohttp.TCPConnector(limit=citizens + 10)) as session:
         for text in texts[:10]:        # the first messages load models: not part of the measurement
-            async with session.post(f"{url}/webhooks/rest/webhook", json={"sender": "load-warm-up", "message": text}) as reply:
+            async with session.post(f"{url}/webhooks/rest/webhook",
+                                    json={"sender": "load-warm-up", "message": text}) as reply:
                 await reply.read()
         started = time.monotonic()
         deadline = started + minutes * 60

@@ -11,7 +11,6 @@ import tempfile
 import time
 from pathlib import Path
 
-
 from bot.catalogue import paths, sources
 from bot.catalogue.build import write_database
 from bot.catalogue.model import Product

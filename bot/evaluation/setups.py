@@ -6,9 +6,9 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
-from bot.settings import PROJECT_DIR
 from bot.evaluation import ONE_ADDRESS_ENV
 from bot.servers import running_assistant
+from bot.settings import PROJECT_DIR
 
 MODEL = PROJECT_DIR / "models" / "assistant.tar.gz"
 

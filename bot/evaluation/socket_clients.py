@@ -29,10 +29,10 @@ from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from bot.settings import PROJECT_DIR
 from bot.evaluation.heldout import TEST, load_cases
 from bot.evaluation.setups import MODEL
 from bot.servers import free_port, running_assistant
+from bot.settings import PROJECT_DIR
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -50,7 +50,8 @@ WebChat.default({{socketUrl: "{socket_url}", socketPath: "/socket.io/", initPayl
     "widget.html": """<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>widget</title></head>
 <body><script src="/widget.js" data-socket-url="{socket_url}" defer></script></body></html>""",
     "widget-polling.html": """<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>widget</title></head>
-<body><script src="/widget.js" data-socket-url="{socket_url}" data-transports="polling" defer></script></body></html>""",
+<body><script src="/widget.js" data-socket-url="{socket_url}"
+  data-transports="polling" defer></script></body></html>""",
     "roundtrip.html": """<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>round trip</title></head>
 <body><script src="/socket.io.min.js"></script><script>
 window.roundTrips = async function (transports, texts) {{
@@ -64,7 +65,10 @@ window.roundTrips = async function (transports, texts) {{
   const timings = [];
   for (const text of texts) {{
     const started = performance.now();
-    await new Promise(resolve => {{ answers.push(resolve); socket.emit("user_uttered", {{ message: text, session_id: session }}); }});
+    await new Promise(resolve => {{
+      answers.push(resolve);
+      socket.emit("user_uttered", {{ message: text, session_id: session }});
+    }});
     timings.push(performance.now() - started);
     await new Promise(resolve => setTimeout(resolve, 300));   // the rest of the answer
     answers.length = 0;
@@ -121,6 +125,8 @@ def idle_pages(browser, site: str, page_file: str, launcher: str, connected: str
             if connected:
                 page.locator(launcher).click()
                 page.wait_for_function(connected, timeout=60_000)
+        if page is None:
+            raise ValueError("idle_pages needs at least one page")
         page.wait_for_timeout(5000)          # upgrades and greetings done
         start, cpu_before = time.monotonic(), cpu_seconds(rasa_pid)
         # Playwright delivers the pages' events (the requests counted) while it waits, not during time.sleep.

@@ -20,7 +20,6 @@ import requests
 from bot.evaluation.heldout import TEST, load_cases
 from bot.evaluation.setups import resident_mb, running_setup
 
-
 # Citizens' conversations are short: after this many messages a new conversation starts.
 MESSAGES_PER_CONVERSATION = 8
 
@@ -41,7 +40,8 @@ def run(url: str, texts: list[str], concurrent: int) -> dict:
     timings: list[float] = []
     errors: list[int] = []
     per_conversation = len(texts) // concurrent
-    threads = [threading.Thread(target=conversation, args=(url, texts[i * per_conversation:(i + 1) * per_conversation], timings, errors))
+    threads = [threading.Thread(target=conversation,
+                                args=(url, texts[i * per_conversation:(i + 1) * per_conversation], timings, errors))
                for i in range(concurrent)]
     started = time.perf_counter()
     for thread in threads:
@@ -62,7 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--messages", type=int, default=320)
     parser.add_argument("--scaleout", type=int, default=0, metavar="N",
-                        help="N Rasa servers on PostgreSQL + Redis behind nginx (default: one machine, one Rasa server)")
+                        help="N Rasa servers on PostgreSQL + Redis behind nginx "
+                             "(default: one machine, one Rasa server)")
     args = parser.parse_args(argv)
     held_out = [case.text for case in load_cases(TEST)]
     texts = (held_out * (args.messages // len(held_out) + 1))[:args.messages]
@@ -72,7 +73,8 @@ def main(argv: list[str] | None = None) -> int:
         memory = {name: resident_mb(pid) for name, pid in pids.items()}
     print("\n| conversations | messages | errors | p50 ms | p95 ms | messages/s |\n|---|---|---|---|---|---|")
     for r in rows:
-        print(f"| {r['concurrent']} | {r['messages']} | {r['errors']} | {r['p50']:.0f} | {r['p95']:.0f} | {r['throughput']:.1f} |")
+        print(f"| {r['concurrent']} | {r['messages']} | {r['errors']} | {r['p50']:.0f} | {r['p95']:.0f} "
+              f"| {r['throughput']:.1f} |")
     print("\nresident memory (MB): " + ", ".join(f"{name} {mb:.0f}" for name, mb in memory.items()))
     return 0
 

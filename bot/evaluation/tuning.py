@@ -7,8 +7,9 @@ per softmax temperature; then every combination of blend weights and decision th
 scored by what it costs citizens: an answer at once costs nothing, a right product among the
 buttons one click, a wrong answer or none a new try after reading something useless (four):
 maximise hit@1 + 3 x hit@3,
-provided the false-product rate on the negatives stays within the target (0.03). The best combination is printed; it is copied by hand into bot/catalogue/matcher.py
-and bot/catalogue/decision.py, where the chosen values are documented.
+provided the false-product rate on the negatives stays within the target (0.03). The best
+combination is printed; it is copied by hand into bot/catalogue/matcher.py and
+bot/catalogue/decision.py, where the chosen values are documented.
 """
 from __future__ import annotations
 
@@ -53,7 +54,8 @@ def ranked(item: Prepared, weights) -> list[tuple[float, str]]:
     scores = []
     for product in set(item.lexical) | set(item.learned):
         probability, nearest = item.learned.get(product, (0.0, 0.0))
-        score = lexical_weight * item.lexical.get(product, 0.0) + probability_weight * probability + nearest_weight * nearest
+        score = (lexical_weight * item.lexical.get(product, 0.0) + probability_weight * probability
+                 + nearest_weight * nearest)
         scores.append((score * (1 - item.no_product), product))
     return sorted(scores, reverse=True)[:5]
 
@@ -96,10 +98,10 @@ def main(argv: list[str] | None = None) -> int:
                             false / max(negatives, 1))
         print(f"[tuning] temperature {temperature}: best so far {best[1:] if best else None}", flush=True)
     if best:
-        _, temperature, weights, thresholds, hit1, hit3, false = best
+        _, temperature, weights, thresholds, hit1_rate, hit3_rate, false_rate = best
         print(f"\nTEMPERATURE = {temperature}\nLEXICAL/PROBABILITY/NEAREST_WEIGHT = {weights}\n"
               f"CONFIDENT, CLEAR_LEAD, PLAUSIBLE, RELATED = {thresholds}\n"
-              f"dev: hit@1 {hit1:.3f}, hit@3 {hit3:.3f}, false-product rate {false:.3f}")
+              f"dev: hit@1 {hit1_rate:.3f}, hit@3 {hit3_rate:.3f}, false-product rate {false_rate:.3f}")
     print(f"[tuning] {time.perf_counter() - started:.0f} s")
     return 0
 

@@ -64,22 +64,31 @@ class HandoverStore:
         existing = self.active_for_conversation(conversation_id)
         if existing:
             return existing
-        handover = {"id": str(uuid.uuid4()), "conversation_id": conversation_id, "team": team,
+        handover_id = str(uuid.uuid4())
+        handover = {"id": handover_id, "conversation_id": conversation_id, "team": team,
                     "status": HandoverStatus.QUEUED.value,
                     "language": language, "product": product, "reason": reason, "created_at": stamp()}
         with self.engine.begin() as connection:
             connection.execute(handovers.insert().values(handover))
             for index, message in enumerate(transcript):
-                self._insert_message(connection, handover["id"], message["sender"], message["text"],
+                self._insert_message(connection, handover_id, message["sender"], message["text"],
                                      message.get("sent_at"), message.get("source_key") or f"transcript:{index}")
-        return self.get(handover["id"])
+        return self._existing(handover_id)
 
     def get(self, handover_id: str) -> dict | None:
         return self._one(select(handovers).where(handovers.c.id == handover_id))
 
+    def _existing(self, handover_id: str) -> dict:
+        """A handover this store has just written: LookupError should it be gone after all."""
+        handover = self.get(handover_id)
+        if handover is None:
+            raise LookupError(f"no handover {handover_id}")
+        return handover
+
     def active_for_conversation(self, conversation_id: str) -> dict | None:
         return self._one(select(handovers)
-                         .where(handovers.c.conversation_id == conversation_id, handovers.c.status != HandoverStatus.CLOSED)
+                         .where(handovers.c.conversation_id == conversation_id,
+                                handovers.c.status != HandoverStatus.CLOSED)
                          .order_by(handovers.c.created_at.desc()).limit(1))
 
     def latest_for_conversation(self, conversation_id: str) -> dict | None:
@@ -114,7 +123,7 @@ class HandoverStore:
         if not self._update(handovers, which, values):
             self._require(handover_id, statuses)          # says why
             raise ValueError("handover changed meanwhile")
-        return self.get(handover_id)
+        return self._existing(handover_id)
 
     def set_satisfaction(self, conversation_id: str, score: int) -> None:
         handover = self.latest_for_conversation(conversation_id)
@@ -205,7 +214,7 @@ class HandoverStore:
 
     def verify_user(self, username: str, password: str) -> dict | None:
         from argon2 import PasswordHasher
-        from argon2.exceptions import VerificationError, InvalidHashError
+        from argon2.exceptions import InvalidHashError, VerificationError
         user = self.user(username)
         hasher = PasswordHasher()
         if user is None:

@@ -7,6 +7,7 @@ same figures in a table beside every chart.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
@@ -76,7 +77,7 @@ def week_bars(chart_id: str, title: str, weeks: list[str], series: dict[str, lis
     return Markup("".join(parts))
 
 
-def horizontal_bars(chart_id: str, title: str, items: list[tuple[str, float]], description: str = "",
+def horizontal_bars(chart_id: str, title: str, items: Sequence[tuple[str, float]], description: str = "",
                     percent: bool = False, label_chars: int = 34) -> Markup:
     """One bar per item, largest first as given; labels at the left, values at the bar's end."""
     row_h = 22
@@ -98,8 +99,9 @@ def horizontal_bars(chart_id: str, title: str, items: list[tuple[str, float]], d
         width = plot_w * (value / top)
         parts.append(f'<text class="label" x="{label_w - 8}" y="{y + 15}" text-anchor="end">{escape(short)}'
                      f'<title>{escape(label)}</title></text>')
-        parts.append(f'<rect class="bar series-0" x="{label_w}" y="{y + 3}" width="{max(width, 1):.1f}" height="{row_h - 6}">'
-                     f'<title>{escape(label)}: {escape(_number(value, percent))}</title></rect>')
-        parts.append(f'<text class="value" x="{label_w + width + 6:.1f}" y="{y + 15}">{escape(_number(value, percent))}</text>')
+        shown = escape(_number(value, percent))
+        parts.append(f'<rect class="bar series-0" x="{label_w}" y="{y + 3}" width="{max(width, 1):.1f}" '
+                     f'height="{row_h - 6}"><title>{escape(label)}: {shown}</title></rect>')
+        parts.append(f'<text class="value" x="{label_w + width + 6:.1f}" y="{y + 15}">{shown}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))

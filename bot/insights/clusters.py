@@ -95,7 +95,8 @@ def group_questions(questions: list[Question], threshold: int = SIMILARITY) -> l
     groups: list[Group] = []
     keys: list[str] = []          # the groups' keys, for rapidfuzz's batch comparison
     for key in sorted(exact, key=lambda k: (-len(exact[k]), -len(k.split()), k)):
-        best, best_score = None, threshold
+        best: Group | None = None
+        best_score: float = threshold
         if key:
             # A mean of at least `threshold` needs token_sort_ratio >= 2 * threshold - 100.
             for choice, sort_score, index in process.extract(key, keys, scorer=fuzz.token_sort_ratio, limit=None,

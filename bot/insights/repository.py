@@ -100,6 +100,7 @@ class GroupRow:
     """A group of similar questions, with the products `resolve` suggests for it."""
     group: Group
     suggestions: list[str]
+    known: bool = False         # its question is already a synonym (set by the editors' console)
 
     @property
     def suggested(self) -> str | None:
@@ -116,7 +117,8 @@ class Report:
     groups: list[GroupRow]
     products: list[dict]                 # week, language, product, questions, conversations
     top_products: list[dict]             # product, questions, conversations
-    containment: list[dict]              # week, language, conversations, handed_over, contained, containment, handover_rate
+    containment: list[dict]              # week, language, conversations, handed_over, contained, containment,
+                                         # handover_rate
     handovers: list[dict]                # week, language, kind, reason, team, count
     satisfaction: list[dict]             # week, language, scores, average, score_1..score_5, thumbs_up, thumbs_down
     totals: dict

@@ -63,16 +63,16 @@ def questions(conversations: dict[str, Conversation], feedback: list[dict], want
     for row in feedback:
         if row["vote"] != "down":
             continue
-        conversation = conversations.get(row["conversation_id"])
+        voted_in = conversations.get(row["conversation_id"])
         moment = timestamp_of(row["created_at"])
         # Older votes were stored in whole seconds: their question can be up to a second later.
         slack = 0.0 if "." in (row["created_at"] or "") else 1.0
-        turns = [t for t in (conversation.turns if conversation else [])
+        turns = [t for t in (voted_in.turns if voted_in else [])
                  if not t.is_payload and t.text.strip() and moment is not None and t.timestamp <= moment + slack]
-        language = row["language"] or (conversation.language if conversation else DEFAULT_LANGUAGE)
-        week = week_of_iso(row["created_at"])
-        if turns and wanted(week, language):
-            questions.append(Question(redact(turns[-1].text.strip())[:MAX_QUESTION], language, week,
+        language = row["language"] or (voted_in.language if voted_in else DEFAULT_LANGUAGE)
+        vote_week = week_of_iso(row["created_at"])      # None (never wanted) when unreadable
+        if turns and vote_week is not None and wanted(vote_week, language):
+            questions.append(Question(redact(turns[-1].text.strip())[:MAX_QUESTION], language, vote_week,
                                       "thumbs_down", row["product"]))
     return questions
 
@@ -92,8 +92,8 @@ def products_table(conversations: dict[str, Conversation], wanted) -> list[dict]
             if wanted(key[0], language):
                 questions[key] += 1
                 senders[key].add(sender_id)
-    return [{"week": w, "language": l, "product": p, "questions": n, "conversations": len(senders[(w, l, p)])}
-            for (w, l, p), n in sorted(questions.items())]
+    return [{"week": w, "language": lang, "product": p, "questions": n, "conversations": len(senders[(w, lang, p)])}
+            for (w, lang, p), n in sorted(questions.items())]
 
 def containment_table(conversations, handover_rows, callback_rows, wanted) -> list[dict]:
     with_person = {r["conversation_id"] for r in handover_rows} | {r["conversation_id"] for r in callback_rows}
@@ -125,8 +125,8 @@ def handovers_table(conversations, handover_rows, callback_rows, wanted) -> list
                (reasons[-1] if reasons else None) or "unknown", row["team"] or "unknown")
         if wanted(key[0], key[1]):
             counts[key] += 1
-    return [{"week": w, "language": l, "kind": k, "reason": r, "team": t, "count": n}
-            for (w, l, k, r, t), n in sorted(counts.items())]
+    return [{"week": w, "language": lang, "kind": k, "reason": r, "team": t, "count": n}
+            for (w, lang, k, r, t), n in sorted(counts.items())]
 
 def satisfaction_table(handover_rows, feedback, conversations, wanted) -> list[dict]:
     table: dict[tuple, dict] = {}

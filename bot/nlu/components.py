@@ -1,7 +1,7 @@
 """Custom Rasa NLU components. Registered through config.yml by their module path."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -13,6 +13,8 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.language import LanguageDetector, configured_languages
 
+if TYPE_CHECKING:       # imported when first used: the catalogue is not needed to load the model
+    from bot.catalogue.repository import CatalogueRepository
 
 UNSUPPORTED_LANGUAGE_INTENT = "unsupported_language"
 
@@ -121,7 +123,7 @@ class ClearProductRouter(GraphComponent):
         return cls()
 
     def __init__(self) -> None:
-        self._catalogue = None
+        self._catalogue: Optional[CatalogueRepository] = None
         self._detector: Optional[LanguageDetector] = None
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:

@@ -74,7 +74,8 @@ class LanguageDetector:
         if self._detector is None:   # loading the language models takes a moment: only when needed
             from lingua import Language, LanguageDetectorBuilder
             self._by_name = {getattr(Language, name): code for code, name in self.lingua_names.items()}
-            self._detector = LanguageDetectorBuilder.from_languages(*self._by_name).with_preloaded_language_models().build()
+            builder = LanguageDetectorBuilder.from_languages(*self._by_name)
+            self._detector = builder.with_preloaded_language_models().build()
         return self._detector
 
     def requested(self, message: str) -> str | None:
@@ -103,7 +104,8 @@ class LanguageDetector:
     def _by_characters(self, message: str) -> str | None:
         values = self._lingua().compute_language_confidence_values(message[:1000])
         runner_up = values[1].value if len(values) > 1 else 0.0
-        if not values or values[0].value < MIN_CONFIDENCE_TO_SWITCH or values[0].value - runner_up < MIN_MARGIN_TO_SWITCH:
+        if (not values or values[0].value < MIN_CONFIDENCE_TO_SWITCH
+                or values[0].value - runner_up < MIN_MARGIN_TO_SWITCH):
             return None
         return self._by_name[values[0].language]
 

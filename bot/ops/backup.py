@@ -85,6 +85,8 @@ def _copy_database(database: inventory.Database, staging: Path, step: str, repor
     if database.elsewhere:
         report(f"{step} {database.name} database: on a database server ({database.elsewhere}); back it up with pg_dump")
         return {"elsewhere": database.elsewhere}
+    # Neither shared nor on a server: a file (inventory.databases gives every database one of the three).
+    assert database.path is not None
     if not database.path.is_file():
         report(f"{step} {database.name} database: not created yet, nothing to copy")
         return {"absent": True}

@@ -51,7 +51,8 @@ COMMANDS = {
     "backup": (cmd_backup, "copy the databases and knowledge/ into a new timestamped backup, safe while servers run"),
     "verify": (cmd_verify, "check a backup against its manifest without restoring it"),
     "restore": (cmd_restore, "check a backup and put it back (refuses while a server uses a database)"),
-    "serve": (cmd_serve, "start a server (rasa, bot.action_server, bot.console, bot.web) with the logging configuration applied first"),
+    "serve": (cmd_serve, "start a server (rasa, bot.action_server, bot.console, bot.web) "
+                         "with the logging configuration applied first"),
 }
 
 

@@ -94,8 +94,9 @@ def _plan(folder: Path, data: dict, report) -> list[_Item]:
         _note_schema(name, entry, target.path, report)
     knowledge = data.get("knowledge") or {}
     if knowledge.get("folder"):
-        target = inventory.knowledge_dir()
-        items.append(_Item("knowledge", folder / knowledge["folder"], target, _hidden(target), knowledge))
+        knowledge_dir = inventory.knowledge_dir()
+        items.append(_Item("knowledge", folder / knowledge["folder"], knowledge_dir, _hidden(knowledge_dir),
+                           knowledge))
     return items
 
 

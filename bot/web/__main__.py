@@ -13,7 +13,8 @@ def main() -> None:
 
     servers = Servers.from_environment()
     app = create_app(servers.rasa_url, servers.rasa_token, public_rasa_url=servers.rasa_public_url)
-    print(f"[web] demo page http://{servers.web_host}:{servers.web_port}/  (assistant at {servers.rasa_url})", flush=True)
+    print(f"[web] demo page http://{servers.web_host}:{servers.web_port}/  (assistant at {servers.rasa_url})",
+          flush=True)
     app.run(host=servers.web_host, port=servers.web_port, access_log=False, motd=False, workers=1)
 
 

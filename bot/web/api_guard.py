@@ -18,7 +18,8 @@ from typing import Any
 
 logger = logging.getLogger(__name__)
 
-CONVERSATION_ROUTE = re.compile(r"^/conversations/(?P<id>.+)/(?P<action>tracker/events|execute|trigger_intent|messages)$")
+CONVERSATION_ROUTE = re.compile(r"^/conversations/(?P<id>.+)/"
+                                r"(?P<action>tracker/events|execute|trigger_intent|messages)$")
 PARSE_ROUTE = "/model/parse"
 
 

@@ -211,6 +211,10 @@ class SocketIOInput(rasa_socketio.SocketIOInput):
                 refused = limits.RATE_LIMITED_RESPONSE
             try:
                 if refused:
+                    if request is None:     # the agent that words the refusal is reached through the request
+                        logger.error(f"No HTTP request for the socket.io connection of {sender_id}: "
+                                     "a refused message is not answered.")
+                        return
                     message = await rendered(request.app.ctx.agent, refused, sender_id, self.name())
                     await output_channel.send_response(sender_id, message)
                     return

@@ -115,7 +115,7 @@ class RateLimits:
     def check(self, conversation: str, address: str) -> Optional[Refusal]:
         keys = {"conversation": conversation, "address": address}
         waits = {name: buckets.wait(keys[name]) for name, buckets in self.buckets.items()}
-        longest = max(waits, key=waits.get, default=None)
+        longest = max(waits, key=lambda name: waits[name], default=None)
         if longest and waits[longest] > 0:
             return Refusal(max(1, math.ceil(waits[longest])), longest)
         for name, buckets in self.buckets.items():

@@ -43,5 +43,5 @@ def enable() -> bool:
         return True
     if not needs_fix():
         return False
-    impl.asyncio = _AsyncioThatWaitsForCoroutines()
+    impl.asyncio = _AsyncioThatWaitsForCoroutines()    # type: ignore[assignment]  # a stand-in for the module
     return True

@@ -31,7 +31,14 @@ from pathlib import Path
 from bot.catalogue.errors import CatalogueError, SourceProblem
 from bot.catalogue.importers.plaintext import html_blocks, inline_html_to_text, list_items, render
 from bot.catalogue.importers.productfiles import (
-    Context, ImportReport, ProductTexts, load_context, merge_and_write, read_json, strip_test_suffix, type_name,
+    Context,
+    ImportReport,
+    ProductTexts,
+    load_context,
+    merge_and_write,
+    read_json,
+    strip_test_suffix,
+    type_name,
 )
 from bot.catalogue.model import slug
 
@@ -96,7 +103,8 @@ class _Reader:
         entries = value if isinstance(value, list) else [value]
         for index, entry in enumerate(entries):          # expanded JSON-LD: [{"@value", "@language"}]
             if not (isinstance(entry, dict) and isinstance(entry.get("@value"), str)):
-                self.problem(where, label, f"must be a language map such as {{\"nl\": \"...\"}}, not {type_name(value)}")
+                self.problem(where, label,
+                             f"must be a language map such as {{\"nl\": \"...\"}}, not {type_name(value)}")
                 return None
             language = entry.get("@language") or "nl"
             result[language] = (result[language] + "\n" if language in result else "") + entry["@value"]
@@ -228,12 +236,15 @@ class _Reader:
             self.problem(_join(where, "gearchiveerd"), label, f"must be true or false, not {type_name(archived)}")
         if len(self.problems) > ok:
             return None
+        # Both are None only when a problem was recorded above.
+        assert name is not None and descriptions is not None
 
         product_id = name.lower()
         local = product_id not in self.lower_ids
         product_id = product_id if local else self.lower_ids[product_id]
         if not slug(product_id):
-            self.problem(_join(_join(where, "naam"), "nl"), label, "the name has no letters or digits to name a file after")
+            self.problem(_join(_join(where, "naam"), "nl"), label,
+                         "the name has no letters or digits to name a file after")
             return None
 
         texts: dict[str, dict] = {}
@@ -248,7 +259,8 @@ class _Reader:
             how = self.texts_of(procedures, language)
             if how:
                 fields["how_to_apply"] = "\n\n".join(render(b) for b in how)
-            bring = list(dict.fromkeys(item for blocks in self.texts_of(proofs, language, or_name=True) for item in list_items(blocks)))
+            bring = list(dict.fromkeys(item for blocks in self.texts_of(proofs, language, or_name=True)
+                                       for item in list_items(blocks)))
             if bring:
                 fields["bring"] = bring
             cost = self.texts_of(costs, language)
@@ -272,13 +284,15 @@ def _members(data, file: str) -> tuple[list, str | None]:
                     return [value], key
                 if isinstance(value, list):
                     return value, key
-                raise CatalogueError([SourceProblem(file, None, key, f"must be a list of members, not {type_name(value)}")])
+                raise CatalogueError([SourceProblem(file, None, key,
+                                                    f"must be a list of members, not {type_name(value)}")])
         if "naam" in data:
             return [data], None
     if isinstance(data, list):
         return data, ""
-    raise CatalogueError([SourceProblem(file, None, "member",
-                                        "not an IPDC page: expected an object with 'member', a list of members or one member")])
+    raise CatalogueError([SourceProblem(
+        file, None, "member",
+        "not an IPDC page: expected an object with 'member', a list of members or one member")])
 
 
 def import_ipdc(path: Path, knowledge_dir: Path) -> ImportReport:
@@ -301,7 +315,8 @@ def import_ipdc(path: Path, knowledge_dir: Path) -> ImportReport:
         current = latest.get(member.concept)
         if current is None or (member.stamp, member.position) >= (current.stamp, current.position):
             latest[member.concept] = member
-    skipped, by_product = [], {}
+    skipped: list[str] = []
+    by_product: dict[str, _Member] = {}
     problems = []
     for member in sorted(latest.values(), key=lambda m: m.position):
         if member.archived:
@@ -309,13 +324,15 @@ def import_ipdc(path: Path, knowledge_dir: Path) -> ImportReport:
             continue
         other = by_product.get(member.product_id)
         if other is not None:
-            problems.append(SourceProblem(str(path), None, _join(member.where, "naam"),
-                                          f"{member.label}: the same product '{member.product_id}' as {other.label} ({other.where})"))
+            problems.append(SourceProblem(
+                str(path), None, _join(member.where, "naam"),
+                f"{member.label}: the same product '{member.product_id}' as {other.label} ({other.where})"))
             continue
         by_product[member.product_id] = member
     if problems:
         raise CatalogueError(problems)
-    updates = [ProductTexts(m.product_id, f"{m.label} ({m.where})", m.texts, local=m.local) for m in by_product.values()]
+    updates = [ProductTexts(m.product_id, f"{m.label} ({m.where})", m.texts, local=m.local)
+               for m in by_product.values()]
     report = merge_and_write(updates, context, len(members))
     report.skipped = skipped + report.skipped
     return report

@@ -38,7 +38,7 @@ _SKIPPED = {"script", "style", "template", "head"}
 
 
 class _HtmlBlocks(HTMLParser):
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.blocks: list[Block] = []
         self.buffer: list[str] = []

@@ -17,7 +17,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-
 from bot.catalogue import product_yaml
 from bot.catalogue.atomic import write_text
 from bot.catalogue.errors import CatalogueError, SourceProblem
@@ -52,11 +51,12 @@ def load_context(knowledge_dir: Path) -> Context:
     context = Context(knowledge_dir, {}, [])
     for path in (upl_path, municipality_path):
         if not path.exists():
-            raise CatalogueError([SourceProblem(context.display(path), None, "(file)", "missing; is this a knowledge directory?")])
+            raise CatalogueError([SourceProblem(context.display(path), None, "(file)",
+                                                "missing; is this a knowledge directory?")])
     context.products = read_upl(upl_path, context.display(upl_path))
     municipality = LocatedYaml(municipality_path, context.display(municipality_path))
     languages = (municipality.data or {}).get("languages") if isinstance(municipality.data, dict) else None
-    if not isinstance(languages, list) or not languages or not all(isinstance(l, str) for l in languages):
+    if not isinstance(languages, list) or not languages or not all(isinstance(code, str) for code in languages):
         raise CatalogueError([municipality.problem("missing or not a list of language codes", "languages")])
     context.languages = list(languages)
     context.by_uri = {normalise_uri(p.uri): p.id for p in context.products.values() if p.uri}
@@ -75,7 +75,8 @@ def read_json(path: Path) -> object:
         return json.loads(text)
     except json.JSONDecodeError as error:
         raise CatalogueError([SourceProblem(
-            str(path), error.lineno, "(syntax)", f"not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})",
+            str(path), error.lineno, "(syntax)",
+            f"not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})",
         )]) from None
 
 

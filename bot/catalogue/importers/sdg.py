@@ -28,7 +28,14 @@ from pathlib import Path
 from bot.catalogue.errors import CatalogueError, SourceProblem
 from bot.catalogue.importers.plaintext import Block, list_items, markdown_blocks, render
 from bot.catalogue.importers.productfiles import (
-    Context, ImportReport, ProductTexts, load_context, merge_and_write, normalise_uri, read_json, type_name,
+    Context,
+    ImportReport,
+    ProductTexts,
+    load_context,
+    merge_and_write,
+    normalise_uri,
+    read_json,
+    type_name,
 )
 
 # Headings of sections left out of good_to_know: costs and rates are municipal values.
@@ -157,7 +164,8 @@ class _Reader:
         elif isinstance(record.get("id"), str):
             label += f" (id {record['id']})"
         product_id = self.product_of(record, where, label)
-        stamp = record.get("laatstGewijzigd") if isinstance(record.get("laatstGewijzigd"), str) else ""
+        changed = record.get("laatstGewijzigd")
+        stamp = changed if isinstance(changed, str) else ""
         if "vertalingen" in record:
             translations = self.read_pdc(record, where, label, stamp, index)
         else:
@@ -211,7 +219,9 @@ class _Reader:
                 name = self.text(translation.get(key), f"{at}.{key}", label)
                 if name and language == "nl":
                     names.append(name)
-            fields = split_text(text) if text else {}
+            fields: dict[str, str | list[str]] = {}
+            if text:
+                fields.update(split_text(text))
             if language == "nl":
                 dutch = at
                 if text and not fields:
@@ -241,12 +251,13 @@ class _Reader:
 def _records(data, file: str) -> tuple[list, str]:
     if isinstance(data, dict) and "results" in data:
         if not isinstance(data["results"], list):
-            raise CatalogueError([SourceProblem(file, None, "results", f"must be a list of products, not {type_name(data['results'])}")])
+            raise CatalogueError([SourceProblem(file, None, "results",
+                                                f"must be a list of products, not {type_name(data['results'])}")])
         return data["results"], "results"
     if isinstance(data, list):
         return data, ""
-    raise CatalogueError([SourceProblem(file, None, "results",
-                                        "not an SDG/PDC export: expected an object with 'results' or a list of products")])
+    raise CatalogueError([SourceProblem(
+        file, None, "results", "not an SDG/PDC export: expected an object with 'results' or a list of products")])
 
 
 def import_sdg(path: Path, knowledge_dir: Path) -> ImportReport:

@@ -43,7 +43,8 @@ def parse_upl(path: Path, sdg_areas: dict[str, str]) -> list[dict]:
                 problems.append(SourceProblem(str(path), reader.line_num, "URI", f"not a URI: '{uri}'"))
                 continue
             flags = {column: (row[column] or "").strip().upper() == "X" for column in REQUIRED[2:]}
-            entry = merged.setdefault(name, {"id": name, "uri": uri, "layers": set(), "audience": set(), "kinds": set(), "sdg_code": ""})
+            entry = merged.setdefault(name, {"id": name, "uri": uri, "layers": set(), "audience": set(), "kinds": set(),
+                                             "sdg_code": ""})
             entry["layers"] |= {layer for layer in LAYERS if flags[layer]}
             entry["audience"] |= {a for a in AUDIENCES if flags[a]}
             entry["kinds"] |= {kind for kind in KINDS if flags[kind.capitalize()]}
@@ -54,7 +55,7 @@ def parse_upl(path: Path, sdg_areas: dict[str, str]) -> list[dict]:
     for entry in sorted(merged.values(), key=lambda e: e["id"]):
         rows.append({
             "id": entry["id"], "uri": entry["uri"],
-            "layers": ";".join(l for l in LAYERS if l in entry["layers"]),
+            "layers": ";".join(layer for layer in LAYERS if layer in entry["layers"]),
             "audience": ";".join(a for a in AUDIENCES if a in entry["audience"]),
             "kinds": ";".join(k for k in KINDS if k in entry["kinds"]),
             "sdg_code": entry["sdg_code"], "sdg_area": sdg_areas.get(entry["sdg_code"], ""),
