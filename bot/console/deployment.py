@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import ipaddress
 import logging
-from collections.abc import Mapping
 
 from bot.settings import LOCAL_DEV_TOKEN, Servers
 
@@ -34,9 +33,9 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def secure_cookies(settings: Servers | Mapping[str, str]) -> bool:
-    """`settings`: the consoles' settings, or an environment to read them from."""
-    servers = settings if isinstance(settings, Servers) else Servers.from_environment(settings)
+def secure_cookies(servers: Servers) -> bool:
+    """Whether the consoles' cookies carry Secure (and the __Host- name): as set, else on when
+    behind a proxy or listening beyond this machine."""
     value = servers.console_secure_cookies
     if not value:
         behind_proxy = bool(servers.trusted_proxies)

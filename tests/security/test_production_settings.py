@@ -13,6 +13,7 @@ import pytest
 from bot.console import deployment
 from bot.console.deployment import UnsafeSettings
 from bot.servers import free_port
+from bot.settings import Servers
 from tests.conftest import PROJECT
 from tests.security.conftest import STRONG_TOKEN
 
@@ -34,12 +35,12 @@ from tests.security.conftest import STRONG_TOKEN
     ({"CONSOLE_SECURE_COOKIES": "false", "CONSOLE_HOST": "0.0.0.0"}, False),
 ])
 def test_secure_cookies_are_the_default_except_on_a_laptop(environ, secure):
-    assert deployment.secure_cookies(environ) is secure
+    assert deployment.secure_cookies(Servers.from_environment(environ)) is secure
 
 
 def test_a_misspelt_setting_is_refused_rather_than_guessed():
     with pytest.raises(UnsafeSettings, match="CONSOLE_SECURE_COOKIES must be true or false"):
-        deployment.secure_cookies({"CONSOLE_SECURE_COOKIES": "ture"})
+        deployment.secure_cookies(Servers.from_environment({"CONSOLE_SECURE_COOKIES": "ture"}))
 
 
 @pytest.mark.parametrize("token", ["local-dev-token", "change-me-to-a-long-random-token", "", "short-token"])
