@@ -59,6 +59,7 @@ $(BASELINE): evaluation/baseline-config.yml $(MODEL_INPUTS)
 evaluate: setup catalogue train $(BASELINE)
 	@bash scripts/timed.sh "resolution evaluation" $(PY) -m bot.evaluation.resolution
 	@bash scripts/timed.sh "conversation evaluation" $(PY) -m bot.evaluation.conversations
+	@bash scripts/timed.sh "report category evaluation" $(PY) -m bot.evaluation.report_categories
 
 benchmark: setup catalogue train
 	@bash scripts/timed.sh "catalogue search benchmark" $(PY) -m bot.evaluation.resolve_speed

@@ -13,7 +13,7 @@ from tests.conftest import PROJECT
 LAYERS = [
     {"bot.settings", "bot.contract"},
     {"bot.catalogue", "bot.storage", "bot.integrations", "bot.servers", "bot.rasa_speedups", "bot.lock_store"},
-    {"bot.answers", "bot.nlu", "bot.handover", "bot.services", "bot.scaleout", "bot.tracker_store"},
+    {"bot.answers", "bot.nlu", "bot.handover", "bot.reports", "bot.services", "bot.scaleout", "bot.tracker_store"},
     {"bot.insights", "bot.ops"},
     {"bot.web"},
     {"bot.console", "actions", "bot.action_server", "bot.evaluation"},
