@@ -27,13 +27,15 @@ class ActionFallback(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         language = language_of(tracker)
-        count = int(tracker.get_slot(Slot.FALLBACK_COUNT) or 0) + 1
-        if count >= OFFER_PERSON_AFTER:
-            return [SlotSet(Slot.FALLBACK_COUNT, 0), FollowupAction("action_offer_handover")]
         text = latest_text(tracker)
         decision = decide(shared.catalogue().resolve(text, language, limit=4)) if not is_nonsense(text) else None
         if decision and decision.answer:
+            # The words name a product clearly: answered (the answer warns of danger itself).
             return [SlotSet(Slot.FALLBACK_COUNT, 0), FollowupAction("action_answer_question")]
+        shared.warn_if_dangerous(dispatcher, text, language)
+        count = int(tracker.get_slot(Slot.FALLBACK_COUNT) or 0) + 1
+        if count >= OFFER_PERSON_AFTER:
+            return [SlotSet(Slot.FALLBACK_COUNT, 0), FollowupAction("action_offer_handover")]
         suggestions = decision.options[:3] if decision else []
         if suggestions:
             dispatcher.utter_message(response="utter_rephrase_suggestions",

@@ -72,6 +72,7 @@ class ActionAnswerQuestion(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         language = language_of(tracker)
         question = question_type(tracker)
+        shared.warn_if_dangerous(dispatcher, latest_text(tracker), language)
         # The question type only chooses what to say about a product; the words choose the product.
         matches = shared.catalogue().resolve(latest_text(tracker), language, limit=MAX_OPTIONS + 1)
         decision = decide(matches)

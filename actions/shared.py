@@ -112,3 +112,20 @@ def tell_outside_system_failed(dispatcher, language: str, error: Exception) -> l
     dispatcher.utter_message(response="utter_outside_system_failed", phone=municipality_values(language)["phone"])
     return []
 
+
+@functools.lru_cache(maxsize=1)
+def danger_signs():
+    """The signs of immediate danger (knowledge/reports/danger.yml), read on first use."""
+    from bot.reports.danger import DangerSigns
+    from bot.settings import Storage
+    return DangerSigns.load(Storage.from_environment().catalogue_sources, catalogue().languages())
+
+
+def warn_if_dangerous(dispatcher, text: str, language: str) -> bool:
+    """Immediate danger first: the emergency number and the municipality's phone number come
+    before any answer or question. True when the warning was given."""
+    if danger_signs().sign_in(text) is None:
+        return False
+    dispatcher.utter_message(response="utter_report_danger", phone=municipality_values(language)["phone"])
+    return True
+

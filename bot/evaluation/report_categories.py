@@ -4,7 +4,9 @@ python -m bot.evaluation.report_categories [--file evaluation/reports/test.yml] 
 
 Every description is classified by bot.reports.categories as the assistant will; top-1 counts
 the best guess, top-3 whether the category is among the three buttons offered when unsure. A
-description whose writer named a second fitting category (`also`) counts with either.
+description whose writer named a second fitting category (`also`) counts with either. The signs
+of immediate danger are counted too: how many `danger: true` items get the warning, and how
+many others get it needlessly.
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from pathlib import Path
 import yaml
 
 from bot.reports.categories import CategoryClassifier, load
+from bot.reports.danger import DangerSigns
 from bot.settings import PROJECT_DIR, Storage
 
 REPORTS_DIR = PROJECT_DIR / "evaluation" / "reports"
@@ -34,8 +37,15 @@ def main(argv: list[str] | None = None) -> int:
     print(f"classifier trained on {len(tree.examples)} examples of {len(tree.categories)} categories "
           f"in {time.perf_counter() - started:.1f} s")
     cases = yaml.safe_load(args.file.read_text(encoding="utf-8"))
+    signs = DangerSigns.load(knowledge, languages)
     totals: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for case in cases:
+        warned = signs.sign_in(case["text"]) is not None
+        kind = "danger" if case.get("danger") else "other"
+        totals[kind]["n"] += 1
+        totals[kind]["warned"] += warned
+        if args.misses and warned != (kind == "danger"):
+            print(f"  danger {'missed' if kind == 'danger' else 'false alarm'} [{case['language']}] {case['text']!r}")
         if case["category"] == "none":
             continue
         if case["category"] not in tree.categories:
@@ -53,6 +63,9 @@ def main(argv: list[str] | None = None) -> int:
         t = totals[group]
         if t["n"]:
             print(f"| {group} | {t['n']} | {t['top1'] / t['n']:.3f} | {t['top3'] / t['n']:.3f} |")
+    danger, other = totals["danger"], totals["other"]
+    print(f"\nimmediate danger (knowledge/reports/danger.yml): {danger['warned']} of {danger['n']} warned; "
+          f"false alarms {other['warned']} of {other['n']}")
     return 0
 
 

@@ -108,3 +108,28 @@ def test_actions_reach_the_catalogue_and_the_store_only_through_actions_shared()
                  for group in imported.findall(path.read_text(encoding="utf-8"))
                  if {"catalogue", "handover_store"} & set(re.findall(r"\w+", " ".join(group)))]
     assert offenders == []
+
+
+def tracker_saying(text: str, intent: str = "report_problem"):
+    tracker = load_tracker("ask_cost_passport")
+    tracker.latest_message = {**tracker.latest_message, "text": text, "intent": {"name": intent, "confidence": 0.9}}
+    tracker.slots = {**tracker.slots, "product": None}
+    return tracker
+
+
+def test_immediate_danger_gets_112_and_the_phone_number_before_anything_else(dispatcher, domain):
+    ActionAnswerQuestion().run(dispatcher, tracker_saying("ik ruik gas bij de flat aan de kerkstraat"), domain)
+    first = dispatcher.messages[0]
+    assert first["response"] == "utter_report_danger" and first["phone"].strip()
+    assert len(dispatcher.messages) > 1                 # and then the usual answer
+
+
+def test_danger_comes_first_in_the_fallback_too(dispatcher, domain):
+    ActionFallback().run(dispatcher, tracker_saying("des câbles électriques pendent au-dessus du trottoir",
+                                                    "nlu_fallback"), domain)
+    assert responses(dispatcher)[0] == "utter_report_danger"
+
+
+def test_an_ordinary_report_gets_no_danger_warning(dispatcher, domain):
+    ActionAnswerQuestion().run(dispatcher, tracker_saying("de straatlamp bij ons brandt niet"), domain)
+    assert "utter_report_danger" not in responses(dispatcher)
