@@ -24,6 +24,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     Table,
     Text,
@@ -101,6 +102,32 @@ feedback = Table(
     Column("vote", Text, nullable=False), Column("product", Text), Column("language", Text),
     Index("idx_feedback_created_at", "created_at"),
 )
+
+# Reports about public space (bot.reports.store): stored first, then delivered through the outbox.
+reports = Table(
+    "reports", metadata,
+    Column("id", Text, primary_key=True),
+    Column("reference", Text, nullable=False, unique=True), Column("conversation_id", Text),
+    Column("language", Text), Column("category", Text), Column("description", Text),
+    Column("location_kind", Text), Column("location", Text), Column("lat", Float), Column("lon", Float),
+    Column("photo", LargeBinary), Column("photo_type", Text), Column("contact", Text), Column("contact_kind", Text),
+    Column("status", Text), Column("status_note", Text), Column("created_at", Stamp), Column("updated_at", Stamp),
+    Index("idx_reports_status_category", "status", "category"),
+)
+
+# One row per report and destination. A worker leases a row (leased_until) before it delivers;
+# only the lease holder (attempts) may mark it delivered, so a delivery is recorded once.
+report_outbox = Table(
+    "report_outbox", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("report_id", Text, ForeignKey("reports.id"), nullable=False), Column("destination", Text, nullable=False),
+    Column("state", Text, nullable=False), Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", Stamp), Column("leased_until", Stamp), Column("last_error", Text),
+    Column("remote_id", Text), Column("delivered_at", Stamp),
+    Index("idx_report_outbox_report_destination", "report_id", "destination", unique=True),
+    Index("idx_report_outbox_state_next", "state", "next_attempt_at"),
+)
+
 
 # Rasa's SQLTrackerStore owns this table; it is only read here, never created.
 tracker_metadata = MetaData()

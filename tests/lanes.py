@@ -14,5 +14,6 @@ SLOW_FIXTURES = {"assistant", "action_server", "console", "secure_console", "web
 def pytest_collection_modifyitems(config, items) -> None:
     for item in items:
         folder = item.path.parent.name
-        if folder in SLOW_FOLDERS or SLOW_FIXTURES & set(item.fixturenames):
+        on_postgresql = "postgresql" in getattr(getattr(item, "callspec", None), "params", {}).values()
+        if folder in SLOW_FOLDERS or SLOW_FIXTURES & set(item.fixturenames) or on_postgresql:
             item.add_marker(pytest.mark.slow)
