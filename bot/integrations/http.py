@@ -44,6 +44,16 @@ class Refused(OutsideSystemError):
         self.detail = detail
 
 
+class PartlyDelivered(OutsideSystemError):
+    """The main part arrived (its id: `remote_id`), a later part did not (a photo). Sending it all
+    again would double it: the delivery is recorded with this note for staff."""
+
+    def __init__(self, remote_id: str, note: str):
+        super().__init__("delivery", note)
+        self.remote_id = remote_id
+        self.note = note
+
+
 class HttpClient:
     """A JSON-over-HTTP client of one outside system. Subclasses add the system's own calls."""
 
@@ -57,26 +67,34 @@ class HttpClient:
         """Headers and query parameters that authenticate a request: a bearer token by default."""
         return ({"Authorization": f"Bearer {self.endpoint.token}"} if self.endpoint.token else {}), {}
 
-    async def request(self, method: str, path: str, *, params: dict | None = None, json: Any = None) -> Any:
-        """The answer's JSON (None when empty); Unavailable or Refused when it went wrong."""
+    async def request(self, method: str, path: str, *, params: dict | None = None, json: Any = None,
+                      files: dict[str, tuple[str, bytes, str]] | None = None) -> Any:
+        """The answer's JSON (None when empty); Unavailable or Refused when it went wrong.
+        `files`: multipart fields (name -> file name, content, content type) instead of JSON."""
         attempts = 2 if method.upper() in IDEMPOTENT else 1
         for attempt in range(1, attempts + 1):
             try:
-                return await self._once(method, path, params or {}, json)
+                return await self._once(method, path, params or {}, json, files)
             except Unavailable as error:
                 if attempt == attempts:
                     raise
                 logger.warning("%s, retrying once", error)
         raise AssertionError("unreachable")
 
-    async def _once(self, method: str, path: str, params: dict, json: Any) -> Any:
+    async def _once(self, method: str, path: str, params: dict, json: Any,
+                    files: dict[str, tuple[str, bytes, str]] | None) -> Any:
         headers, auth_params = self.authentication()
+        form = None
+        if files:
+            form = aiohttp.FormData()
+            for field, (filename, content, content_type) in files.items():
+                form.add_field(field, content, filename=filename, content_type=content_type)
         timeout = aiohttp.ClientTimeout(total=self.endpoint.timeout_seconds)
         where = f"{method} {path}"
         try:
             async with aiohttp.ClientSession(timeout=timeout) as session:
                 async with session.request(method, f"{self.url}{path}", params={**auth_params, **params},
-                                           json=json, headers=headers) as response:
+                                           json=json, data=form, headers=headers) as response:
                     body = await response.read()
                     if response.status >= 500:
                         raise Unavailable(self.system, f"{where}: HTTP {response.status}")

@@ -7,8 +7,9 @@ PostgreSQL); passing it on happens after, from `report_outbox`, one row per dest
 - only the lease holder can mark the row delivered (`delivered` checks the attempt number), so a
   worker whose lease ran out cannot record a second delivery;
 - a failure is retried later, with a growing pause, up to MAX_ATTEMPTS;
-- a worker killed mid-delivery leaves a row whose lease expires: the next attempt first asks the
-  destination whether the report arrived (`Destination.find`), and only sends when it did not.
+- every attempt after the first asks the destination whether the report arrived already
+  (`Destination.find`) and only sends when it did not: a timeout or a worker killed mid-delivery
+  may hide a report that did arrive.
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.engine import Engine
 
 from bot import storage
+from bot.integrations.http import PartlyDelivered
 from bot.storage import report_outbox, reports
 
 MAX_ATTEMPTS = 8
@@ -71,7 +73,7 @@ class Delivery:
     report: dict
     destination: str
     attempts: int
-    uncertain: bool                   # an earlier attempt may have arrived (its worker vanished)
+    uncertain: bool                   # an earlier attempt may have arrived (a timeout, a vanished worker)
 
 
 class Destination(Protocol):
@@ -129,7 +131,7 @@ class ReportStore:
             candidates = connection.execute(select(report_outbox.c.id, report_outbox.c.attempts,
                                                    report_outbox.c.leased_until)
                                             .where(due).order_by(report_outbox.c.next_attempt_at).limit(5)).all()
-            for outbox_id, attempts, leased_until in candidates:
+            for outbox_id, attempts, _ in candidates:
                 taken = connection.execute(update(report_outbox).where(
                     and_(report_outbox.c.id == outbox_id, report_outbox.c.attempts == attempts, due))
                     .values(attempts=attempts + 1, leased_until=_stamp(now + LEASE))).rowcount
@@ -137,18 +139,19 @@ class ReportStore:
                     report = connection.execute(select(reports).join(
                         report_outbox, report_outbox.c.report_id == reports.c.id).where(
                         report_outbox.c.id == outbox_id)).mappings().one()
-                    # A lease that ran out means its worker vanished mid-delivery: the report may have arrived.
-                    return Delivery(outbox_id, dict(report), destination, attempts + 1, leased_until is not None)
+                    return Delivery(outbox_id, dict(report), destination, attempts + 1, attempts > 0)
         return None
 
-    def delivered(self, delivery: Delivery, remote_id: str, now: datetime | None = None) -> bool:
-        """Record the delivery, only for the attempt that holds the lease; False when it no longer does."""
+    def delivered(self, delivery: Delivery, remote_id: str, now: datetime | None = None,
+                  note: str | None = None) -> bool:
+        """Record the delivery, only for the attempt that holds the lease; False when it no longer
+        does. `note`: what did not arrive with it (for staff; no personal data)."""
         with self.engine.begin() as connection:
             return connection.execute(update(report_outbox).where(and_(
                 report_outbox.c.id == delivery.id, report_outbox.c.attempts == delivery.attempts,
                 report_outbox.c.state == "pending")).values(
                 state="delivered", remote_id=remote_id, delivered_at=_stamp(now or _now()),
-                leased_until=None, last_error=None)).rowcount == 1
+                leased_until=None, last_error=note)).rowcount == 1
 
     def failed(self, delivery: Delivery, reason: str, now: datetime | None = None) -> None:
         """Try again later (a pause that grows), or give up after MAX_ATTEMPTS. `reason` must not
@@ -170,6 +173,9 @@ async def deliver_due(store: ReportStore, destination: Destination, now: datetim
             remote_id = await destination.find(delivery.report) if delivery.uncertain else None
             if remote_id is None:
                 remote_id = await destination.deliver(delivery.report)
+        except PartlyDelivered as partly:
+            arrived += store.delivered(delivery, partly.remote_id, now, note=partly.note[:300])
+            continue
         except Exception as error:      # any failure of the destination: retried later
             store.failed(delivery, f"{type(error).__name__}: {error}"[:300], now)
             continue
