@@ -1,6 +1,8 @@
 """The consoles' web app: python -m bot.console (staff; editors later share its login)."""
 from __future__ import annotations
 
+import functools
+
 from sanic import Sanic, response
 
 from bot.console import deployment, staff
@@ -48,6 +50,7 @@ def create_app(rasa_url: str, rasa_token: str, handover_db: str | None = None, c
                                          servers.trusted_proxies if servers else ()))
     from bot.console import editor
     app.blueprint(editor.create_blueprint(store, catalogue, secure_cookies))
+    app.blueprint(_report_pages(store, catalogue))
 
     @app.get("/")
     async def home(request):
@@ -70,6 +73,23 @@ def create_app(rasa_url: str, rasa_token: str, handover_db: str | None = None, c
             resp.headers.setdefault("Strict-Transport-Security", HSTS)
 
     return app
+
+
+def _report_pages(store, catalogue):
+    """The Meldingen pages: the reports in the app's database, named by the category tree."""
+    from bot.catalogue.paths import knowledge_dir
+    from bot.console import reports
+    from bot.console.auth import make_login_required
+    from bot.console.sessions import Sessions
+    from bot.reports.categories import load
+    from bot.reports.store import ReportStore
+    login_required = make_login_required(store, Sessions(store), staff.render)
+
+    @functools.lru_cache(maxsize=1)
+    def tree():             # on first use: creating the app opens no file or database
+        return load(knowledge_dir(), catalogue.languages())
+
+    return reports.create_blueprint(ReportStore(store.url), tree, login_required, staff.render, staff.refuse)
 
 
 def main() -> None:

@@ -27,6 +27,7 @@ from bot import storage
 from bot.integrations.http import PartlyDelivered
 from bot.storage import report_outbox, reports
 
+STATUSES = ("received", "in_progress", "done")
 MAX_ATTEMPTS = 8
 LEASE = timedelta(minutes=2)
 # Unambiguous letters and digits for references read over the phone (no 0/O, 1/I/L).
@@ -114,6 +115,30 @@ class ReportStore:
         with self.engine.connect() as connection:
             found = connection.execute(select(reports).where(reports.c.reference == reference)).mappings().first()
         return dict(found) if found else None
+
+    def recent(self, category: str | None = None, status: str | None = None,
+             older_than_days: int | None = None, limit: int = 200) -> list[dict]:
+        """The newest reports first, without their photos, filtered for the staff console."""
+        columns = [c for c in reports.c if c.name != "photo"] + [reports.c.photo.isnot(None).label("has_photo")]
+        query = select(*columns).order_by(reports.c.created_at.desc()).limit(limit)
+        if category:
+            query = query.where(reports.c.category == category)
+        if status:
+            query = query.where(reports.c.status == status)
+        if older_than_days:
+            query = query.where(reports.c.created_at < _stamp(_now() - timedelta(days=older_than_days)))
+        with self.engine.connect() as connection:
+            return [dict(r) for r in connection.execute(query).mappings().all()]
+
+    def set_status(self, reference: str, status: str, note: str | None) -> None:
+        """Staff move a report on; the note is for the citizen. LookupError: no such report."""
+        if status not in STATUSES:
+            raise ValueError(status)
+        with self.engine.begin() as connection:
+            changed = connection.execute(update(reports).where(reports.c.reference == reference).values(
+                status=status, status_note=note or None, updated_at=_stamp(_now()))).rowcount
+        if changed != 1:
+            raise LookupError(reference)
 
     def outbox(self, report_id: str) -> list[dict]:
         with self.engine.connect() as connection:

@@ -30,6 +30,7 @@ SAMPLE_PARAMETERS = {
     "change_id": "999999",
     "product_slug": "paspoort",
     "name": "products.csv",
+    "reference": "M-00000000",
 }
 STATIC_FILES = {"/staff/static/": "console.css", "/editor/static/": "editor.css"}
 
