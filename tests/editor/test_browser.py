@@ -231,3 +231,45 @@ def test_staff_cannot_open_the_editor_in_the_browser(servers, browser):
         assert reply.status == 403
     finally:
         context.close()
+
+
+def test_staff_handle_a_report_in_the_browser_with_the_keyboard(servers, browser):
+    """Meldingen: accessible (axe), the photo shown, the status changed with the keyboard only."""
+    from bot.reports.store import NewReport, ReportStore
+    _, console, workspace = servers
+    import base64
+    one_pixel = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
+    report = ReportStore(workspace.store.url).create(NewReport(
+        "c-browser", "nl", "onderhoud-stoep-straat-en-fietspad", "losse stoeptegel, mijn buurvrouw is gestruikeld",
+        "address", "Kerkstraat 12, 1234 AD Voorbeeldstad", 52.2015, 5.2844, one_pixel, "image/png"), [])
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL")
+    context.route("**/__test__/axe.js", lambda route: route.fulfill(
+        status=200, content_type="text/javascript", body=AXE.read_text(encoding="utf-8")))
+    page = context.new_page()
+    problems = Problems(page)
+    try:
+        page.goto(f"{console}/staff/login")
+        page.get_by_label("Gebruikersnaam").fill("sanne")
+        page.get_by_label("Wachtwoord").fill(PASSWORDS["sanne"])
+        page.get_by_role("button", name="Inloggen").click()
+        page.wait_for_url(f"{console}/staff/")
+        page.get_by_role("link", name="Meldingen openbare ruimte").click()
+        page.get_by_label("Categorie").select_option(label="Onderhoud stoep, straat en fietspad")
+        page.get_by_role("button", name="Filteren").click()
+        check_page(page, "21-reports")
+        page.get_by_role("link", name=report["reference"]).click()
+        check_page(page, "22-report")
+        assert "mijn buurvrouw is gestruikeld" in page.text_content("main")
+        assert page.evaluate("document.querySelector('img.report-photo').naturalWidth") == 1
+        page.get_by_label("Nieuwe status").focus()
+        page.keyboard.press("ArrowDown")                    # received -> in progress
+        page.keyboard.press("Tab")
+        page.keyboard.type("We maken het deze week.")
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.textContent") == "Opslaan"
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert "in behandeling: We maken het deze week." in page.text_content("main")
+        assert problems.errors == []
+    finally:
+        context.close()
