@@ -134,17 +134,23 @@ class Endpoint:
     token: str | None
     timeout_seconds: float
 
+
+@dataclass(frozen=True)
+class Reports:
+    """Where reports about public space go besides the staff console, and how often the outbox
+    is worked through (bot.reports.delivery)."""
+    signalen: Endpoint | None          # None: Signalen is not used
+    signalen_source: str | None        # Signalen's `source` for reports from the chat, when it wants one
+    deliver_every_seconds: float
+
     @classmethod
-    def from_environment(cls, prefix: str, environ: Mapping[str, str] | None = None,
-                         timeout_seconds: float = 10.0) -> "Endpoint | None":
-        """{prefix}_URL, {prefix}_TOKEN and {prefix}_TIMEOUT (seconds); None without a URL: the
-        system is not used, and the embedded default does its work."""
+    def from_environment(cls, environ: Mapping[str, str] | None = None) -> "Reports":
         environ = _environment(environ)
-        url = environ.get(f"{prefix}_URL", "").strip()
-        if not url:
-            return None
-        return cls(url=url, token=environ.get(f"{prefix}_TOKEN") or None,
-                   timeout_seconds=float(environ.get(f"{prefix}_TIMEOUT") or timeout_seconds))
+        url = environ.get("SIGNALEN_URL", "").strip()
+        signalen = Endpoint(url, environ.get("SIGNALEN_TOKEN") or None,
+                            float(environ.get("SIGNALEN_TIMEOUT") or 10)) if url else None
+        return cls(signalen=signalen, signalen_source=environ.get("SIGNALEN_SOURCE") or None,
+                   deliver_every_seconds=float(environ.get("REPORTS_DELIVER_EVERY") or 30))
 
 
 @dataclass(frozen=True)

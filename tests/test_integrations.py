@@ -8,7 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.shared import tell_outside_system_failed
 from bot.integrations.http import HttpClient, Refused, Unavailable
-from bot.settings import Endpoint
+from bot.settings import Endpoint, Reports
 from tests.conftest import PROJECT
 
 
@@ -99,12 +99,12 @@ def test_a_system_that_is_not_there_is_unavailable():
     asyncio.run(scenario())
 
 
-def test_an_endpoint_is_read_from_its_prefix_and_is_absent_without_a_url():
-    assert Endpoint.from_environment("SIGNALEN", {}) is None
-    endpoint = Endpoint.from_environment("SIGNALEN", {"SIGNALEN_URL": "https://meldingen.example/api",
-                                                      "SIGNALEN_TOKEN": "t", "SIGNALEN_TIMEOUT": "4"})
-    assert endpoint == Endpoint("https://meldingen.example/api", "t", 4.0)
-    assert Endpoint.from_environment("PDOK", {"PDOK_URL": "https://x"}, timeout_seconds=3).timeout_seconds == 3
+def test_signalen_is_used_only_with_a_url():
+    assert Reports.from_environment({}).signalen is None
+    reports = Reports.from_environment({"SIGNALEN_URL": "https://meldingen.example/api", "SIGNALEN_TOKEN": "t",
+                                        "SIGNALEN_TIMEOUT": "4"})
+    assert reports.signalen == Endpoint("https://meldingen.example/api", "t", 4.0)
+    assert reports.deliver_every_seconds == 30
 
 
 @pytest.mark.parametrize("language, words", [("nl", "Er is niets veranderd"), ("en", "Nothing has changed"),

@@ -32,6 +32,31 @@ def import_addresses(args) -> int:
     return 0
 
 
+def deliver(args) -> int:
+    """Pass stored reports on to the outside systems that are configured (SIGNALEN_URL, ...)."""
+    import asyncio
+
+    from bot.catalogue.repository import CatalogueRepository
+    from bot.reports.delivery import configured_destinations, work
+    from bot.reports.store import ReportStore
+    from bot.settings import Reports
+    settings, storage = Reports.from_environment(), Storage.from_environment()
+    catalogue = CatalogueRepository(storage.catalogue_db)
+    town_hall = (catalogue.municipality().get("address") or {}).get("location")
+    if not town_hall:
+        print("knowledge/municipality.yml: address.location [latitude, longitude] is needed "
+              "for reports without a place", file=sys.stderr)
+        return 2
+    destinations = configured_destinations(settings, storage.catalogue_sources, catalogue.languages(),
+                                           (float(town_hall[0]), float(town_hall[1])))
+    if not destinations:
+        print("no outside system is configured (SIGNALEN_URL): reports stay in the staff console's Meldingen")
+        return 0
+    print(f"delivering to {', '.join(d.name for d in destinations)} every {settings.deliver_every_seconds:g} s")
+    asyncio.run(work(ReportStore(), destinations, settings.deliver_every_seconds, once=args.once))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot.reports", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -40,7 +65,11 @@ def main(argv: list[str] | None = None) -> int:
     addresses.add_argument("--municipality", help="keep only the rows of this municipality (column gemeente)")
     addresses.add_argument("--sources", type=Path, default=None,
                            help="the knowledge folder (default: CATALOGUE_SOURCES)")
+    worker = commands.add_parser("deliver", help=deliver.__doc__)
+    worker.add_argument("--once", action="store_true", help="one round, then stop")
     args = parser.parse_args(argv)
+    if args.command == "deliver":
+        return deliver(args)
     args.sources = args.sources or Storage.from_environment().catalogue_sources
     return import_addresses(args)
 
