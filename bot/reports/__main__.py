@@ -57,6 +57,19 @@ def deliver(args) -> int:
     return 0
 
 
+def purge(args) -> int:
+    """Forget who reported (contact, photo, conversation) once a report is done and the retention
+    period (retention_days of municipality.yml, or --days) has passed."""
+    from bot.catalogue.repository import CatalogueRepository
+    from bot.reports.store import ReportStore
+    days = args.days
+    if days is None:
+        municipality = CatalogueRepository(Storage.from_environment().catalogue_db).municipality()
+        days = int(municipality.get("retention_days", 30))
+    print(f"forgot who reported {ReportStore().purge(days)} reports done more than {days} days ago")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot.reports", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -67,9 +80,13 @@ def main(argv: list[str] | None = None) -> int:
                            help="the knowledge folder (default: CATALOGUE_SOURCES)")
     worker = commands.add_parser("deliver", help=deliver.__doc__)
     worker.add_argument("--once", action="store_true", help="one round, then stop")
+    forget = commands.add_parser("purge", help=purge.__doc__)
+    forget.add_argument("--days", type=int, help="retention in days (default: retention_days of municipality.yml)")
     args = parser.parse_args(argv)
     if args.command == "deliver":
         return deliver(args)
+    if args.command == "purge":
+        return purge(args)
     args.sources = args.sources or Storage.from_environment().catalogue_sources
     return import_addresses(args)
 

@@ -140,6 +140,18 @@ class ReportStore:
         if changed != 1:
             raise LookupError(reference)
 
+    def purge(self, older_than_days: int, now: datetime | None = None) -> int:
+        """Forget who reported: the contact, the photo and the conversation of reports that are
+        done and were last changed more than `older_than_days` ago. What was reported and where
+        stays: it is the municipality's record of its public space, not personal data."""
+        cutoff = _stamp((now or _now()) - timedelta(days=older_than_days))
+        with self.engine.begin() as connection:
+            return connection.execute(update(reports).where(and_(
+                reports.c.status == "done", reports.c.updated_at < cutoff,
+                or_(reports.c.contact.isnot(None), reports.c.photo.isnot(None),
+                    reports.c.conversation_id.isnot(None)))).values(
+                contact=None, contact_kind=None, photo=None, photo_type=None, conversation_id=None)).rowcount
+
     def outbox(self, report_id: str) -> list[dict]:
         with self.engine.connect() as connection:
             rows = connection.execute(select(report_outbox).where(report_outbox.c.report_id == report_id)

@@ -122,3 +122,15 @@ def test_two_workers_never_hold_the_same_delivery(store):
     for thread in threads:
         thread.join()
     assert len([c for c in claimed if c is not None]) == 1
+
+
+def test_after_the_retention_period_a_done_report_forgets_who_reported(store):
+    done = store.create(a_report(contact="an@example.nl", contact_kind="email"), [])
+    open_one = store.create(a_report(contact="06 12345678", contact_kind="phone"), [])
+    store.set_status(done["reference"], "done", "Gerepareerd.")
+    assert store.purge(30, now=datetime.now(timezone.utc)) == 0                      # not old enough yet
+    assert store.purge(30, now=datetime.now(timezone.utc) + timedelta(days=31)) == 1
+    forgotten, kept = store.get(done["reference"]), store.get(open_one["reference"])
+    assert (forgotten["contact"], forgotten["photo"], forgotten["conversation_id"]) == (None, None, None)
+    assert forgotten["description"] == "de lantaarnpaal is kapot" and forgotten["status_note"] == "Gerepareerd."
+    assert kept["contact"] == "06 12345678"                                          # still being handled
