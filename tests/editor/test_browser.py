@@ -101,26 +101,35 @@ def check_page(page, name: str) -> None:
     shot(page, name)
 
 
+def checked_context(browser):
+    """A browser context whose pages can load axe (from a route of the test: same origin)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL")
+    context.route("**/__test__/axe.js", lambda route: route.fulfill(
+        status=200, content_type="text/javascript", body=AXE.read_text(encoding="utf-8")))
+    return context
+
+
+def log_in(page, console: str, username: str, lands_on: str) -> None:
+    page.goto(f"{console}/staff/login")
+    page.get_by_label("Gebruikersnaam").fill(username)
+    page.get_by_label("Wachtwoord").fill(PASSWORDS[username])
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url(f"{console}{lands_on}")
+
+
 def test_editor_publishes_and_the_assistant_answers_with_the_new_text(servers, browser):
     assistant, console, workspace = servers
     before = texts(say(assistant, QUESTION))
     assert "Een paspoort is een reisdocument" in before and NEW_SUMMARY not in before
     assert "paspoort" not in suggested(say(assistant, NOT_UNDERSTOOD))   # not understood, paspoort not suggested
 
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL")
-    # A publish rebuilds the catalogue and retrains the product matcher: about 20 s on 2 cores.
+    context = checked_context(browser)
+    # A publish rebuilds the catalogue and updates the product matcher: about 10 s on 2 cores.
     context.set_default_timeout(90_000)
-    context.route("**/__test__/axe.js", lambda route: route.fulfill(
-        status=200, content_type="text/javascript", body=AXE.read_text(encoding="utf-8")))
     page = context.new_page()
     problems = Problems(page)
     try:
-        # log in as editor: the shared login lands on the editor
-        page.goto(f"{console}/staff/login")
-        page.get_by_label("Gebruikersnaam").fill("eva")
-        page.get_by_label("Wachtwoord").fill(PASSWORDS["eva"])
-        page.get_by_role("button", name="Inloggen").click()
-        page.wait_for_url(f"{console}/editor/")
+        log_in(page, console, "eva", "/editor/")          # the shared login lands an editor on the editor
 
         # keyboard: the first stop is the skip link, which moves focus to the content
         page.keyboard.press("Tab")
@@ -223,10 +232,7 @@ def test_staff_cannot_open_the_editor_in_the_browser(servers, browser):
         page = context.new_page()
         page.goto(f"{console}/editor/insights")
         assert page.url == f"{console}/staff/login"
-        page.get_by_label("Gebruikersnaam").fill("sanne")
-        page.get_by_label("Wachtwoord").fill(PASSWORDS["sanne"])
-        page.get_by_role("button", name="Inloggen").click()
-        page.wait_for_url(f"{console}/staff/")
+        log_in(page, console, "sanne", "/staff/")
         reply = page.goto(f"{console}/editor/")
         assert reply.status == 403
     finally:
@@ -238,21 +244,16 @@ def test_staff_handle_a_report_in_the_browser_with_the_keyboard(servers, browser
     from bot.reports.store import NewReport, ReportStore
     _, console, workspace = servers
     import base64
-    one_pixel = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
+    one_pixel = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGA"
+                                 "hKmMIQAAAABJRU5ErkJggg==")
     report = ReportStore(workspace.store.url).create(NewReport(
         "c-browser", "nl", "onderhoud-stoep-straat-en-fietspad", "losse stoeptegel, mijn buurvrouw is gestruikeld",
         "address", "Kerkstraat 12, 1234 AD Voorbeeldstad", 52.2015, 5.2844, one_pixel, "image/png"), [])
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL")
-    context.route("**/__test__/axe.js", lambda route: route.fulfill(
-        status=200, content_type="text/javascript", body=AXE.read_text(encoding="utf-8")))
+    context = checked_context(browser)
     page = context.new_page()
     problems = Problems(page)
     try:
-        page.goto(f"{console}/staff/login")
-        page.get_by_label("Gebruikersnaam").fill("sanne")
-        page.get_by_label("Wachtwoord").fill(PASSWORDS["sanne"])
-        page.get_by_role("button", name="Inloggen").click()
-        page.wait_for_url(f"{console}/staff/")
+        log_in(page, console, "sanne", "/staff/")
         page.get_by_role("link", name="Meldingen openbare ruimte").click()
         page.get_by_label("Categorie").select_option(label="Onderhoud stoep, straat en fietspad")
         page.get_by_role("button", name="Filteren").click()
